@@ -1,0 +1,197 @@
+// Package config is atazan's one typed configuration: an optional YAML file
+// (ATAZAN_CONFIG) overridden by ATAZAN_* environment variables.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration. Each field's env tag names the variable
+// that overrides it; secret fields are masked when printed.
+type Config struct {
+	DataDir   string `yaml:"data_dir" env:"ATAZAN_DATA_DIR"`
+	CorpusSrc string `yaml:"corpus_src" env:"ATAZAN_CORPUS_SRC"`
+	LogFormat string `yaml:"log_format" env:"ATAZAN_LOG_FORMAT"` // text, json or "" (auto)
+	LogLevel  string `yaml:"log_level" env:"ATAZAN_LOG_LEVEL"`
+	HTTPAddr  string `yaml:"http_addr" env:"ATAZAN_HTTP_ADDR"`
+	// DatabaseURL selects PostgreSQL; empty means SQLite under DataDir.
+	DatabaseURL string `yaml:"database_url" env:"ATAZAN_DATABASE_URL" secret:"true"`
+	// Admins are platform-prefixed user ids: "tg:123456", "wa:77011234567".
+	Admins []string `yaml:"admins" env:"ATAZAN_ADMINS"`
+
+	Corpus   Corpus   `yaml:"corpus"`
+	LLM      LLM      `yaml:"llm"`
+	Embed    Embed    `yaml:"embed"`
+	Bot      Bot      `yaml:"bot"`
+	Telegram Telegram `yaml:"telegram"`
+	WhatsApp WhatsApp `yaml:"whatsapp"`
+}
+
+// Corpus configures where official texts come from.
+type Corpus struct {
+	OfficialURL  string        `yaml:"official_url" env:"ATAZAN_CORPUS_OFFICIAL_URL"`
+	Watch        time.Duration `yaml:"watch" env:"ATAZAN_CORPUS_WATCH"` // 0 turns the watch off
+	FetchTimeout time.Duration `yaml:"fetch_timeout" env:"ATAZAN_CORPUS_FETCH_TIMEOUT"`
+}
+
+// LLM is an OpenAI-compatible chat endpoint; empty BaseURL and APIKey mean offline.
+type LLM struct {
+	BaseURL string        `yaml:"base_url" env:"ATAZAN_LLM_BASE_URL"`
+	APIKey  string        `yaml:"-" env:"ATAZAN_LLM_API_KEY" secret:"true"`
+	Model   string        `yaml:"model" env:"ATAZAN_LLM_MODEL"`
+	Timeout time.Duration `yaml:"timeout" env:"ATAZAN_LLM_TIMEOUT"`
+}
+
+// Enabled reports whether an LLM endpoint is configured.
+func (l LLM) Enabled() bool { return l.Model != "" && (l.BaseURL != "" || l.APIKey != "") }
+
+// Embed is an OpenAI-compatible embeddings endpoint; empty means the built-in embedder.
+type Embed struct {
+	BaseURL string `yaml:"base_url" env:"ATAZAN_EMBED_BASE_URL"`
+	APIKey  string `yaml:"-" env:"ATAZAN_EMBED_API_KEY" secret:"true"`
+	Model   string `yaml:"model" env:"ATAZAN_EMBED_MODEL"`
+}
+
+// Enabled reports whether an embeddings endpoint is configured.
+func (e Embed) Enabled() bool { return e.Model != "" }
+
+// Bot configures the conversation core.
+type Bot struct {
+	// RatePerMinute is how many questions one user may ask a minute.
+	RatePerMinute  int    `yaml:"rate_per_minute" env:"ATAZAN_RATE_PER_MINUTE"`
+	MaxQuestionLen int    `yaml:"max_question_len" env:"ATAZAN_MAX_QUESTION_LEN"`
+	HistoryTurns   int    `yaml:"history_turns" env:"ATAZAN_HISTORY_TURNS"`
+	DefaultLang    string `yaml:"default_lang" env:"ATAZAN_DEFAULT_LANG"`
+}
+
+// Telegram configures the Telegram adapter; an empty Token turns it off.
+type Telegram struct {
+	Token         string `yaml:"-" env:"ATAZAN_TELEGRAM_TOKEN" secret:"true"`
+	APIEndpoint   string `yaml:"api_endpoint" env:"ATAZAN_TELEGRAM_API_ENDPOINT"`
+	WebhookURL    string `yaml:"webhook_url" env:"ATAZAN_TELEGRAM_WEBHOOK_URL"`
+	WebhookSecret string `yaml:"-" env:"ATAZAN_TELEGRAM_WEBHOOK_SECRET" secret:"true"`
+}
+
+// WhatsApp configures the WhatsApp adapter.
+type WhatsApp struct {
+	Enabled bool   `yaml:"enabled" env:"ATAZAN_WHATSAPP_ENABLED"`
+	DSN     string `yaml:"dsn" env:"ATAZAN_WHATSAPP_DSN" secret:"true"`
+}
+
+// Default is the configuration with nothing set: offline, SQLite under ./data.
+func Default() Config {
+	return Config{
+		DataDir:  "./data",
+		LogLevel: "info",
+		HTTPAddr: ":8080",
+		Corpus:   Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
+		LLM:      LLM{Timeout: 30 * time.Second},
+		Bot:      Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru"},
+	}
+}
+
+// Load reads the YAML file named by ATAZAN_CONFIG (if any), then applies the
+// environment. getenv is os.Getenv in production and a map in tests.
+func Load(getenv func(string) string) (Config, error) {
+	cfg := Default()
+	if path := getenv("ATAZAN_CONFIG"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("reading config file (ATAZAN_CONFIG): %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return cfg, fmt.Errorf("parsing config file %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), getenv); err != nil {
+		return cfg, err
+	}
+	if cfg.CorpusSrc == "" {
+		if st, err := os.Stat(filepath.Join("..", "shared", "corpus-src")); err == nil && st.IsDir() {
+			cfg.CorpusSrc = filepath.Join("..", "shared", "corpus-src")
+		}
+	}
+	return cfg, nil
+}
+
+func applyEnv(v reflect.Value, getenv func(string) string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f, fv := t.Field(i), v.Field(i)
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Duration(0)) {
+			if err := applyEnv(fv, getenv); err != nil {
+				return err
+			}
+			continue
+		}
+		name := f.Tag.Get("env")
+		if name == "" {
+			continue
+		}
+		raw, ok := lookup(getenv, name)
+		if !ok {
+			continue
+		}
+		if err := setField(fv, raw); err != nil {
+			return fmt.Errorf("%s=%q: %w", name, raw, err)
+		}
+	}
+	return nil
+}
+
+func lookup(getenv func(string) string, name string) (string, bool) {
+	s := getenv(name)
+	return strings.TrimSpace(s), s != ""
+}
+
+func setField(fv reflect.Value, raw string) error {
+	switch {
+	case fv.Type() == reflect.TypeOf(time.Duration(0)):
+		if raw == "0" {
+			fv.SetInt(0)
+			return nil
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("want a duration such as 30s, 24h or 0: %w", err)
+		}
+		fv.SetInt(int64(d))
+	case fv.Kind() == reflect.String:
+		fv.SetString(raw)
+	case fv.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		fv.SetBool(b)
+	case fv.Kind() == reflect.Int:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return fmt.Errorf("want a whole number")
+		}
+		fv.SetInt(int64(n))
+	case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String:
+		var items []string
+		for _, s := range strings.Split(raw, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				items = append(items, s)
+			}
+		}
+		fv.Set(reflect.ValueOf(items))
+	default:
+		return fmt.Errorf("unsupported field kind %s", fv.Kind())
+	}
+	return nil
+}
