@@ -3,8 +3,243 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"atazan/bot"
+	"atazan/bot/telegram"
+	"atazan/bot/whatsapp"
+	"atazan/config"
+	"atazan/httpapi"
+	"atazan/metrics"
+	"atazan/rag"
 )
 
+const noMessengerHelp = `No messenger is configured, so only the HTTP server runs.
+  Telegram: create a bot with @BotFather and set ATAZAN_TELEGRAM_TOKEN.
+  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
+To talk to the bot right now, in this terminal: atazan chat
+`
+
+// runServe runs every configured messenger and the HTTP server until
+// SIGTERM or SIGINT, then lets answers in flight finish and closes the
+// stores. With --healthcheck it only probes a running server, which is the
+// container's HEALTHCHECK.
 func runServe(ctx context.Context, e *env) error {
-	return errors.New("not built yet")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	healthcheck := fs.Bool("healthcheck", false, "probe the running server's /healthz and exit non-zero unless it answers")
+	if err := fs.Parse(e.args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q; usage: atazan serve [--healthcheck]", fs.Args())
+	}
+	if *healthcheck {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return httpapi.Probe(ctx, e.cfg.HTTPAddr, "/healthz")
+	}
+	if err := checkServeConfig(e); err != nil {
+		return err
+	}
+	return newServer(e).run(ctx)
+}
+
+// checkServeConfig logs warnings and refuses to start on errors, listing
+// them with their fixes.
+func checkServeConfig(e *env) error {
+	problems := e.cfg.Validate()
+	if n := config.ErrorCount(problems); n > 0 {
+		writeProblems(e.stderr, problems)
+		return fmt.Errorf("%d configuration error(s); atazan config check shows the effective configuration", n)
+	}
+	for _, p := range problems {
+		e.log.Warn("configuration", "env", p.Env, "problem", p.What, "fix", p.Fix)
+	}
+	var settings []any
+	for _, st := range e.cfg.Settings() {
+		settings = append(settings, slog.String(st.Env, st.Value))
+	}
+	e.log.Debug("effective configuration", settings...)
+	return nil
+}
+
+// server is one run of atazan serve: long-running parts in a group, where
+// the first to fail stops the others, and what to close once all stopped.
+type server struct {
+	e       *env
+	metrics *metrics.Metrics
+	web     *httpapi.Server
+	group   *errgroup.Group
+	ctx     context.Context            // the group's: ends on shutdown or a failure
+	closers []func() error             // closed in reverse order
+	engine  atomic.Pointer[rag.Engine] // set once the corpus is loaded
+}
+
+func newServer(e *env) *server {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := &server{e: e, metrics: metrics.New(reg)}
+	s.web = httpapi.New(httpapi.Options{
+		Addr: e.cfg.HTTPAddr, Registry: reg, ShutdownTimeout: e.cfg.ShutdownTimeout, Log: e.log,
+	})
+	return s
+}
+
+// run serves until ctx ends or a part fails.
+func (s *server) run(ctx context.Context) error {
+	groupCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.group, s.ctx = errgroup.WithContext(groupCtx)
+	// HTTP first, so that probes answer during a long first start.
+	s.group.Go(func() error { return s.web.Run(s.ctx) })
+	s.web.AddCheck("corpus", func(context.Context) error {
+		if e := s.engine.Load(); e == nil || !e.Ready() {
+			return errors.New("loading the corpus and building the search index")
+		}
+		return nil
+	})
+
+	messengers, err := s.start()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped while starting: not a failure.
+		s.e.log.Info("stopped while starting", "reason", err)
+		err = s.group.Wait()
+	case err != nil:
+		cancel()
+		err = errors.Join(err, s.group.Wait())
+	default:
+		if len(messengers) == 0 {
+			fmt.Fprint(s.e.stderr, noMessengerHelp)
+		}
+		s.e.log.Info("serving", "http", s.e.cfg.HTTPAddr, "messengers", messengers,
+			"llm", s.e.cfg.LLM.Enabled(), "postgres", s.e.cfg.DatabaseURL != "")
+		err = s.wait(ctx)
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		err = errors.Join(err, s.closers[i]())
+	}
+	if err == nil {
+		s.e.log.Info("stopped")
+	}
+	return err
+}
+
+// start opens the corpus, engine and core, then starts each configured
+// messenger with its probe, and the official-source watch. It returns the
+// names of the messengers started.
+func (s *server) start() ([]string, error) {
+	app, err := openApp(s.ctx, s.e, s.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("opening the bot: %w", err)
+	}
+	s.closers = append(s.closers, func() error {
+		if err := app.Close(); err != nil {
+			return fmt.Errorf("closing the stores: %w", err)
+		}
+		return nil
+	})
+	s.engine.Store(app.engine)
+
+	started := []string{}
+	if s.e.cfg.Telegram.Enabled() {
+		if err := s.startTelegram(app.core); err != nil {
+			return started, err
+		}
+		started = append(started, "telegram")
+	}
+	if s.e.cfg.WhatsApp.Enabled {
+		if err := s.startWhatsApp(app.core); err != nil {
+			return started, err
+		}
+		started = append(started, "whatsapp")
+	}
+	if s.e.cfg.Corpus.Watch > 0 {
+		w := officialWatcher(s.e, app.corpus, app.core, s.metrics)
+		s.group.Go(func() error { return w.Run(s.ctx) })
+	}
+	return started, nil
+}
+
+func (s *server) startTelegram(core *bot.Core) error {
+	tg := s.e.cfg.Telegram
+	a, err := telegram.New(telegram.Options{
+		Token: tg.Token, Endpoint: tg.APIEndpoint, WebhookURL: tg.WebhookURL, WebhookSecret: tg.WebhookSecret,
+		Core: core, Log: s.e.log, Metrics: s.metrics,
+	})
+	if err != nil {
+		return err
+	}
+	if tg.WebhookURL != "" {
+		path, err := webhookPath(tg.WebhookURL)
+		if err != nil {
+			return err
+		}
+		s.web.Handle(path, a.WebhookHandler())
+	}
+	s.web.AddCheck("telegram", func(context.Context) error {
+		if !a.Ready() {
+			return errors.New("not receiving updates from the Bot API yet")
+		}
+		return nil
+	})
+	s.group.Go(func() error { return a.Run(s.ctx) })
+	return nil
+}
+
+func (s *server) startWhatsApp(core *bot.Core) error {
+	session, err := whatsapp.OpenSession(s.ctx, s.e.cfg.DataDir, s.e.cfg.WhatsAppDSN(), s.e.log)
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, session.Close)
+	a, err := whatsapp.New(whatsapp.Options{Core: core, Session: session, Log: s.e.log, Metrics: s.metrics})
+	if err != nil {
+		return err
+	}
+	s.web.AddCheck("whatsapp", a.Check)
+	s.group.Go(func() error { return a.Run(s.ctx) })
+	return nil
+}
+
+// wait waits for every part; once ctx ends (SIGTERM) it gives them
+// ShutdownTimeout to finish the answers in flight, then gives up on them.
+func (s *server) wait(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- s.group.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	grace := s.e.cfg.ShutdownTimeout
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(grace):
+		return fmt.Errorf("answers still in flight %s after the shutdown signal; stopping anyway", grace)
+	}
+}
+
+// webhookPath is where the Telegram webhook is mounted: the path of its
+// public URL, which a TLS-terminating proxy forwards unchanged.
+func webhookPath(webhookURL string) (string, error) {
+	u, err := url.Parse(webhookURL)
+	if err != nil {
+		return "", fmt.Errorf("parsing ATAZAN_TELEGRAM_WEBHOOK_URL: %w", err)
+	}
+	if u.Path == "" || u.Path == "/" {
+		return "/{$}", nil
+	}
+	return u.Path, nil
 }

@@ -24,6 +24,9 @@ type Config struct {
 	LogFormat string `yaml:"log_format" env:"ATAZAN_LOG_FORMAT"` // text, json or "" (auto)
 	LogLevel  string `yaml:"log_level" env:"ATAZAN_LOG_LEVEL"`
 	HTTPAddr  string `yaml:"http_addr" env:"ATAZAN_HTTP_ADDR"`
+	// ShutdownTimeout bounds how long serve waits for answers in flight
+	// after SIGTERM.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" env:"ATAZAN_SHUTDOWN_TIMEOUT"`
 	// DatabaseURL selects PostgreSQL; empty means SQLite under DataDir.
 	DatabaseURL string `yaml:"database_url" env:"ATAZAN_DATABASE_URL" secret:"true"`
 	// Admins are platform-prefixed user ids: "tg:123456", "wa:77011234567".
@@ -82,21 +85,36 @@ type Telegram struct {
 	WebhookSecret string `yaml:"-" env:"ATAZAN_TELEGRAM_WEBHOOK_SECRET" secret:"true"`
 }
 
+// Enabled reports whether the Telegram adapter is configured.
+func (t Telegram) Enabled() bool { return t.Token != "" }
+
 // WhatsApp configures the WhatsApp adapter.
 type WhatsApp struct {
-	Enabled bool   `yaml:"enabled" env:"ATAZAN_WHATSAPP_ENABLED"`
-	DSN     string `yaml:"dsn" env:"ATAZAN_WHATSAPP_DSN" secret:"true"`
+	Enabled bool `yaml:"enabled" env:"ATAZAN_WHATSAPP_ENABLED"`
+	// DSN is where the linked device's session is kept; see WhatsAppDSN.
+	DSN string `yaml:"dsn" env:"ATAZAN_WHATSAPP_DSN" secret:"true"`
+}
+
+// WhatsAppDSN is the PostgreSQL DSN of the WhatsApp session store: the
+// WhatsApp DSN if set, else the shared database, so that replicas share one
+// session and its lock; empty means SQLite in the data dir.
+func (c Config) WhatsAppDSN() string {
+	if c.WhatsApp.DSN != "" {
+		return c.WhatsApp.DSN
+	}
+	return c.DatabaseURL
 }
 
 // Default is the configuration with nothing set: offline, SQLite under ./data.
 func Default() Config {
 	return Config{
-		DataDir:  "./data",
-		LogLevel: "info",
-		HTTPAddr: ":8080",
-		Corpus:   Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
-		LLM:      LLM{Timeout: 30 * time.Second},
-		Bot:      Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru"},
+		DataDir:         "./data",
+		LogLevel:        "info",
+		HTTPAddr:        ":8080",
+		ShutdownTimeout: 30 * time.Second,
+		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
+		LLM:             LLM{Timeout: 30 * time.Second},
+		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru"},
 	}
 }
 
@@ -126,29 +144,38 @@ func Load(getenv func(string) string) (Config, error) {
 	return cfg, nil
 }
 
+// applyEnv sets every field whose variable is set and reports every bad
+// value at once, so that one run of "atazan config check" shows them all.
 func applyEnv(v reflect.Value, getenv func(string) string) error {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f, fv := t.Field(i), v.Field(i)
-		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Duration(0)) {
-			if err := applyEnv(fv, getenv); err != nil {
-				return err
-			}
-			continue
-		}
+	var errs []error
+	eachField(v, func(f reflect.StructField, fv reflect.Value) {
 		name := f.Tag.Get("env")
 		if name == "" {
-			continue
+			return
 		}
 		raw, ok := lookup(getenv, name)
 		if !ok {
-			continue
+			return
 		}
 		if err := setField(fv, raw); err != nil {
-			return fmt.Errorf("%s=%q: %w", name, raw, err)
+			errs = append(errs, fmt.Errorf("%s=%q: %w", name, raw, err))
 		}
+	})
+	return errors.Join(errs...)
+}
+
+// eachField calls fn for every leaf field of the struct v, depth first in
+// declaration order; nested config sections are walked, durations are leaves.
+func eachField(v reflect.Value, fn func(f reflect.StructField, fv reflect.Value)) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f, fv := t.Field(i), v.Field(i)
+		if f.Type.Kind() == reflect.Struct {
+			eachField(fv, fn)
+			continue
+		}
+		fn(f, fv)
 	}
-	return nil
 }
 
 func lookup(getenv func(string) string, name string) (string, bool) {

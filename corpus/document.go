@@ -93,11 +93,16 @@ type Article struct {
 
 // Point is a numbered point ("1.") of an article; Items are its sub-points ("1)").
 // Text may hold several paragraphs separated by "\n".
+//
+// Item marks a sub-point ("1)") that stands directly in an article without
+// a numbered point above it (2026 Art. 56: "Курултай: 1) …; 2) …"). Such
+// sub-points are kept as the article's points so that "ст. 56, п. 2" finds them.
 type Point struct {
 	Number   string  `json:"number"`
 	Text     string  `json:"text"`
 	Items    []Point `json:"items,omitempty"`
 	Repealed bool    `json:"repealed,omitempty"`
+	Item     bool    `json:"item,omitempty"`
 }
 
 // Ref points at an article or one of its points in a document.

@@ -5,10 +5,21 @@
 package rag
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/philippgille/chromem-go"
+
 	"atazan/corpus"
+	"atazan/metrics"
 	"atazan/rag/answer"
+	"atazan/rag/glossary"
 )
 
 // Question is what a user asked.
@@ -37,4 +48,161 @@ type Answer struct {
 	answer.Result
 	Hits    []Hit   `json:"hits"`
 	Timings Timings `json:"timings"`
+}
+
+// Composer writes the answer from the retrieved passages; *answer.Composer
+// is the production one.
+type Composer interface {
+	Compose(ctx context.Context, req answer.Request, partial func(string)) (answer.Result, error)
+}
+
+// Options configure an Engine.
+type Options struct {
+	// DataDir holds the vector index under DataDir/index.
+	DataDir string
+	// Embedder makes the vectors; nil means the built-in HashEmbedder.
+	Embedder Embedder
+	// Composer writes answers; nil means answer.Extractive.
+	Composer Composer
+	Log      *slog.Logger
+	Metrics  *metrics.Metrics
+}
+
+// Engine answers questions about the Constitution. It is safe for
+// concurrent use; Load can run while questions are answered.
+type Engine struct {
+	db       *chromem.DB
+	embedder Embedder
+	composer Composer
+	glossary *glossary.Glossary
+	log      *slog.Logger
+	metrics  *metrics.Metrics
+
+	// lexWeight and vecWeight weigh the channels in the score fusion.
+	lexWeight, vecWeight float64
+
+	loadMu sync.Mutex // one Load at a time
+	idx    atomic.Pointer[index]
+}
+
+// New opens (or creates) the vector index under opts.DataDir/index.
+// The engine answers nothing until Load.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("rag: no data directory")
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Embedder == nil {
+		opts.Embedder = NewHashEmbedder(0)
+	}
+	vecWeight := neuralVectorWeight
+	if _, ok := opts.Embedder.(*HashEmbedder); ok {
+		vecWeight = hashVectorWeight
+	}
+	dir := filepath.Join(opts.DataDir, "index")
+	db, err := chromem.NewPersistentDB(dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("opening vector index %s: %w", dir, err)
+	}
+	return &Engine{
+		db:        db,
+		embedder:  opts.Embedder,
+		composer:  opts.Composer,
+		glossary:  glossary.Default(),
+		lexWeight: lexicalWeight,
+		vecWeight: vecWeight,
+		log:       opts.Log,
+		metrics:   opts.Metrics,
+	}, nil
+}
+
+// Ready reports whether an index is loaded.
+func (e *Engine) Ready() bool { return e.idx.Load() != nil }
+
+// Load indexes the documents (kz2026, kz1995) and swaps the new index in;
+// until it returns the old index keeps serving. Only passages whose text
+// changed are embedded again.
+func (e *Engine) Load(ctx context.Context, docs []*corpus.Document, align *corpus.Alignment) error {
+	e.loadMu.Lock()
+	defer e.loadMu.Unlock()
+	start := time.Now()
+	chunks := chunkDocuments(docs)
+	if len(chunks) == 0 {
+		return errors.New("rag: loading the index: the documents have no searchable text")
+	}
+	var al aligner // a nil *corpus.Alignment must stay a nil interface
+	if align != nil {
+		al = align
+	}
+	idx := newIndex(docs, chunks, al)
+	vs, err := openVectorStore(e.db, e.embedder, e.log)
+	if err != nil {
+		return err
+	}
+	texts := map[string]string{}
+	for i := range chunks {
+		id := vectorID(e.embedder.Name(), chunks[i].embedText())
+		texts[id] = chunks[i].embedText()
+		idx.vecOf[id] = append(idx.vecOf[id], i)
+	}
+	embedded, err := vs.sync(ctx, texts)
+	if err != nil {
+		return fmt.Errorf("rag: loading the index: %w", err)
+	}
+	idx.vec = vs
+	e.idx.Store(idx)
+	// Old vectors go only after the swap: the old index may still use them.
+	if err := vs.prune(ctx, texts); err != nil {
+		e.log.Warn("removing stale vectors", "err", err)
+	}
+	e.log.Info("index loaded", "chunks", len(chunks), "vectors", len(texts), "embedded", embedded,
+		"embedder", e.embedder.Name(), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// maxPassages is how many passages the composer gets.
+const maxPassages = 8
+
+// Answer retrieves and composes an answer. Only a missing index is an
+// error: a failing composer (LLM down, timeout) falls back to quotes.
+func (e *Engine) Answer(ctx context.Context, q Question, partial func(text string)) (*Answer, error) {
+	start := time.Now()
+	s, err := e.search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	took := time.Since(start)
+	e.metrics.ObserveRetrieval(took)
+	req := answer.Request{
+		Question: q.Text,
+		Lang:     s.q.lang,
+		History:  q.History,
+		Compare:  s.q.compare,
+	}
+	for _, h := range s.hits {
+		if len(req.Passages) == maxPassages {
+			break
+		}
+		req.Passages = append(req.Passages, h.Passage)
+	}
+	genStart := time.Now()
+	var res answer.Result
+	switch {
+	case len(req.Passages) == 0:
+		e.log.Debug("abstaining", "why", s.abstain)
+		res = answer.Abstain(req.Lang)
+	case e.composer != nil:
+		res, err = e.composer.Compose(ctx, req, partial)
+		if err != nil {
+			e.log.Warn("composing the answer failed; quoting instead", "err", err)
+			e.metrics.Error("compose")
+			res = answer.Extractive(req)
+		}
+	default:
+		res = answer.Extractive(req)
+	}
+	e.metrics.Answer(string(res.Mode))
+	return &Answer{Result: res, Hits: s.hits, Timings: Timings{Retrieval: took, Generate: time.Since(genStart)}}, nil
 }

@@ -45,6 +45,10 @@ type Request struct {
 type Quote struct {
 	Ref  corpus.Ref `json:"ref"`
 	Text string     `json:"text"`
+	// Label names the document above the quote in comparisons
+	// ("Конституция 2026 г." / "1995 жылғы Конституция"); a renderer
+	// shows it when it differs from the previous quote's.
+	Label string `json:"label,omitempty"`
 }
 
 // Result is a finished answer, before messenger formatting.

@@ -1,0 +1,192 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"atazan/corpus"
+)
+
+// Command is an entry of a messenger's command menu.
+type Command struct {
+	Name        string
+	Description string
+}
+
+// CommandMenu lists the public commands with descriptions in lang, for
+// Telegram's setMyCommands. Admin commands are left out: no hint of them.
+func (c *Core) CommandMenu(lang string) []Command {
+	if l, _ := parseLang(lang); l == corpus.KK {
+		return []Command{
+			{"start", "Бастау және тілді таңдау"},
+			{"help", "Не сұрауға болады"},
+			{"article", "Бап мәтіні: /article 17"},
+			{"compare", "1995 жылғы Конституциямен салыстыру: /compare 17"},
+			{"lang", "Жауап тілі: /lang kk немесе /lang ru"},
+			{"about", "Дереккөздер мен нұсқалар"},
+			{"privacy", "Мен не сақтаймын"},
+			{"forget", "Деректерімді жою"},
+		}
+	}
+	return []Command{
+		{"start", "Начать и выбрать язык"},
+		{"help", "Что можно спросить"},
+		{"article", "Текст статьи: /article 17"},
+		{"compare", "Сравнить с Конституцией 1995 г.: /compare 17"},
+		{"lang", "Язык ответов: /lang kk или /lang ru"},
+		{"about", "Источники и версии"},
+		{"privacy", "Что я храню"},
+		{"forget", "Удалить мои данные"},
+	}
+}
+
+// parseCommand splits "/article@atazan_bot 17 2" into "article" and its arguments.
+func parseCommand(text string) (name string, args []string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", nil, false
+	}
+	fields := strings.Fields(text[1:])
+	if len(fields) == 0 {
+		return "", nil, false
+	}
+	name, _, _ = strings.Cut(fields[0], "@")
+	return strings.ToLower(name), fields[1:], name != ""
+}
+
+func (c *Core) command(ctx context.Context, in Incoming, out Responder, name string, args []string) error {
+	t := textsFor(c.langFor(ctx, in, strings.Join(args, " ")))
+	switch name {
+	case "start":
+		return c.start(ctx, in, out)
+	case "help":
+		return c.help(ctx, in, out)
+	case "lang":
+		if len(args) == 0 {
+			_, err := out.Send(ctx, Reply{Paragraphs: []Paragraph{{{Text: t.langUsage}}}, Actions: langActions()})
+			return err
+		}
+		return c.setLang(ctx, in, out, args[0])
+	case "article":
+		article, point := articleArgs(args)
+		if article == "" {
+			return c.say(ctx, in, out, t.articleUsage)
+		}
+		return c.article(ctx, in, out, "kz2026", article, point)
+	case "compare":
+		article, _ := articleArgs(args)
+		if article == "" {
+			return c.say(ctx, in, out, t.compareUsage)
+		}
+		return c.compare(ctx, in, out, article)
+	case "about":
+		return c.about(ctx, in, out)
+	case "privacy":
+		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).privacy)
+	case "forget":
+		return c.forget(ctx, in, out)
+	}
+	if c.isAdmin(in) {
+		if handled, err := c.adminCommand(ctx, in, out, name, args); handled {
+			return err
+		}
+	}
+	// Everyone else gets the same answer for admin commands as for any
+	// unknown one: no hint that they exist.
+	return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).unknownCmd)
+}
+
+func (c *Core) start(ctx context.Context, in Incoming, out Responder) error {
+	t := textsFor(c.preferredLang(ctx, in))
+	r := Reply{Paragraphs: []Paragraph{{{Text: t.greeting, Bold: true}}}}
+	for _, line := range t.canDo {
+		r.Paragraphs = append(r.Paragraphs, Paragraph{{Text: "• " + line}})
+	}
+	r.Paragraphs = append(r.Paragraphs, Paragraph{{Text: "«" + strings.Join(t.examples, "» · «") + "»", Italic: true}})
+	r.Paragraphs = append(r.Paragraphs, Paragraph{{Text: t.notAdvice, Italic: true}}, Paragraph{{Text: t.chooseLang}})
+	r.Actions = langActions()
+	_, err := out.Send(ctx, r)
+	return err
+}
+
+func langActions() []Action {
+	return []Action{{Label: "Қазақша", Data: "lang:kk"}, {Label: "Русский", Data: "lang:ru"}}
+}
+
+func (c *Core) help(ctx context.Context, in Incoming, out Responder) error {
+	t := textsFor(c.preferredLang(ctx, in))
+	text := t.help + "\n\n" + t.helpCommands
+	if c.isAdmin(in) {
+		text += "\n\n" + t.helpAdmin
+	}
+	return c.say(ctx, in, out, text)
+}
+
+func (c *Core) setLang(ctx context.Context, in Incoming, out Responder, arg string) error {
+	lang, ok := parseLang(arg)
+	if !ok {
+		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).langUsage)
+	}
+	if err := c.store.SetLang(ctx, string(in.Platform), in.UserID, string(lang), c.now()); err != nil {
+		c.metrics.Error("store")
+		c.log.Error("saving language", "err", err)
+		return c.say(ctx, in, out, textsFor(lang).failed)
+	}
+	return c.say(ctx, in, out, textsFor(lang).langSet)
+}
+
+var articleNumber = regexp.MustCompile(`\d{1,3}(?:-\d{1,2})?`)
+
+// articleArgs reads "17", "17 2", "17.2", "83-1", "ст. 17 п. 2" or "17-бап 2-тармақ".
+func articleArgs(args []string) (article, point string) {
+	s := strings.Join(args, " ")
+	s = strings.NewReplacer("-бап", " ", "-тармақ", " ", "-bap", " ", ".", " ").Replace(strings.ToLower(s))
+	nums := articleNumber.FindAllString(s, 2)
+	switch len(nums) {
+	case 0:
+		return "", ""
+	case 1:
+		return nums[0], ""
+	}
+	return nums[0], nums[1]
+}
+
+func (c *Core) about(ctx context.Context, in Incoming, out Responder) error {
+	lang := c.preferredLang(ctx, in)
+	t := textsFor(lang)
+	r := Reply{Paragraphs: []Paragraph{{{Text: t.about}}}}
+	if c.corpus != nil {
+		for _, d := range c.corpus.Documents() {
+			r.Paragraphs = append(r.Paragraphs, Paragraph{
+				{Text: docTitle(d, lang), Bold: true},
+				{Text: " — " + docStatus(d, lang, c.now())},
+				{Text: fmt.Sprintf("; %s %s, %s", t.version, shortVersion(d.Version.ID), d.Version.ImportedAt.Format("02.01.2006"))},
+				{Text: sourceLine(d, lang)},
+			})
+		}
+	}
+	r.Paragraphs = append(r.Paragraphs, Paragraph{{Text: t.notAdvice, Italic: true}})
+	_, err := out.Send(ctx, r)
+	return err
+}
+
+func (c *Core) forget(ctx context.Context, in Incoming, out Responder) error {
+	t := textsFor(c.preferredLang(ctx, in))
+	if err := c.store.Forget(ctx, string(in.Platform), in.UserID); err != nil {
+		c.metrics.Error("store")
+		c.log.Error("forgetting a user", "err", err)
+		return c.say(ctx, in, out, t.failed)
+	}
+	c.log.Info("user data deleted on request", "platform", in.Platform)
+	return c.say(ctx, in, out, t.forgotten)
+}
+
+// shortVersion is the hash part of a version id ("20261124T174647.7Z-5e07e490"
+// → "5e07e490"): enough to tell versions apart in a chat.
+func shortVersion(id string) string {
+	if i := strings.LastIndex(id, "-"); i >= 0 && i < len(id)-1 {
+		return id[i+1:]
+	}
+	return id
+}

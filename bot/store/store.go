@@ -1,0 +1,119 @@
+// Package store keeps what the bot remembers between messages and restarts:
+// users' language preferences, answers (which double as the recent turns of
+// a chat and the question log for /stats), feedback, rate-limit buckets and
+// the admin log. It runs on a pure-Go SQLite file under the data dir, or on
+// PostgreSQL when a database URL is given so that replicas share it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// FileName is the SQLite database file inside the data dir.
+const FileName = "atazan.db"
+
+// Store is the bot's database.
+type Store struct {
+	db      *sql.DB
+	backend string // "sqlite" or "postgres"
+}
+
+// Open opens (and migrates) the database: PostgreSQL when databaseURL is
+// set, else SQLite in dataDir, created if needed.
+func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
+	var s *Store
+	if databaseURL != "" {
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
+		}
+		s = &Store{db: db, backend: "postgres"}
+	} else {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("creating data dir: %w", err)
+		}
+		path := filepath.Join(dataDir, FileName)
+		// WAL lets readers run beside the writer, and with synchronous=NORMAL
+		// a commit survives a crash of the process (only a power cut may
+		// lose the last ones) without an fsync each; busy_timeout makes a
+		// second writer wait instead of failing; immediate transactions take
+		// the write lock up front so they cannot deadlock on upgrade.
+		dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=foreign_keys(1)&_txlock=immediate"
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		s = &Store{db: db, backend: "sqlite"}
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connecting to the %s database: %w", s.backend, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Backend names the database in use: "sqlite" or "postgres".
+func (s *Store) Backend() string { return s.backend }
+
+// Ping checks the database is reachable (for /readyz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// q adapts a query written with "?" placeholders to the backend:
+// PostgreSQL numbers them ($1, $2, …). Queries hold no literal "?".
+func (s *Store) q(query string) string {
+	if s.backend != "postgres" {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.db.ExecContext(ctx, s.q(query), args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, s.q(query), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.db.QueryRowContext(ctx, s.q(query), args...)
+}
+
+// Times are stored as Unix milliseconds: the same column type and ordering
+// on both backends.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

@@ -1,0 +1,99 @@
+package whatsapp
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"atazan/bot"
+	"atazan/bot/store"
+	"atazan/config"
+	"atazan/corpus"
+	"atazan/rag"
+)
+
+// newRealCore builds the real conversation core over the real retrieval
+// engine, on an invented three-article fixture corpus.
+func newRealCore(t *testing.T) *bot.Core {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	cs, err := corpus.OpenStore(dir + "/corpus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.ImportDir(ctx, "testdata/corpus-src", "test"); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := rag.New(ctx, rag.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.Load(ctx, cs.Documents(), cs.Alignment()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default().Bot
+	core := bot.New(bot.Options{Engine: engine, Corpus: cs, Store: st, Bot: cfg, Log: slog.New(slog.DiscardHandler),
+		Now: func() time.Time { return t0 }})
+	t.Cleanup(func() {
+		core.Close()
+		st.Close()
+	})
+	return core
+}
+
+func TestWithRealCore(t *testing.T) {
+	core := newRealCore(t)
+	sess, err := OpenSession(context.Background(), t.TempDir(), "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	a, err := New(Options{Core: core, Session: sess, SendInterval: time.Millisecond, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &fakeClient{}
+	c := &conn{client: client, me: me}
+	a.setConn(c)
+
+	deliver(a, c, message(alice, alice, text("С какого возраста можно работать по трудовому договору?")))
+	if len(client.sent) == 0 {
+		t.Fatal("no answer sent")
+	}
+	answer := client.text(0)
+	t.Logf("answer:\n%s", answer)
+	if !strings.Contains(answer, "*ст. 2, п. 2*") || !strings.Contains(answer, "шестнадцати") {
+		t.Errorf("answer should quote article 2 with a bold citation: %q", answer)
+	}
+	if strings.ContainsAny(answer, "<>") {
+		t.Errorf("answer has HTML: %q", answer)
+	}
+	last := client.text(len(client.sent) - 1)
+	t.Logf("follow-ups:\n%s", last)
+	if !strings.HasPrefix(last, "*1* — ") {
+		t.Fatalf("the core's actions should end the answer as numbered follow-ups, got %q", last)
+	}
+
+	before := len(client.sent)
+	deliver(a, c, message(alice, alice, text("1")))
+	if len(client.sent) == before {
+		t.Fatal("choosing follow-up 1 got no answer")
+	}
+	if got := client.text(before); !strings.Contains(got, "*Статья 2*") {
+		t.Errorf("follow-up 1 should send the full article 2, got %q", got)
+	}
+
+	// In a group, without a mention the real core stays quiet.
+	before = len(client.sent)
+	deliver(a, c, message(group, alice, text("С какого возраста можно работать?")))
+	if len(client.sent) != before {
+		t.Errorf("answered an unaddressed group message: %q", client.text(before))
+	}
+}

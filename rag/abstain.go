@@ -1,0 +1,176 @@
+package rag
+
+import (
+	"slices"
+	"strings"
+
+	"atazan/rag/textkit"
+)
+
+// offTopicWords are topics the Constitution has nothing to say about, as
+// the stems of everyday words: weather, sport, homework and creative
+// writing, money rates, exams, driving, recipes, entertainment.
+var offTopicWords = mergeSets(
+	termSet(textkit.Russian, `погода погоду погоде зонт дождь снег температура прогноз градусов
+матч матча футбол хоккей чемпионат турнир гол голы выиграл проиграл сыграли
+домашка домашку домашнее уравнение уравнения интеграл сочинение реферат
+стих стихи стишок поэму песню песня анекдот шутку рассказ сказку эссе
+доллар доллару долларов евро рубль биткоин криптовалюта
+рецепт плов приготовить посоветуй порекомендуй переведи перевести
+фильм сериал игра игру кино аниме
+ент балл баллов тест
+водительские автошкола`),
+	termSet(textkit.Kazakh, `ауа райы жаңбыр қар температура болжам
+матч футбол хоккей чемпионат ойын ойыны ұпай гол жеңді ұтты
+тапсырма теңдеу эссе шығарма реферат
+өлең өлеңін ән әзіл ертегі мазақ
+доллар еуро рубль бағамы валюта бағам
+рецепт тамақ пісіру аудар аударып мейрамхана
+фильм кино сериал
+ұбт балл тест
+жүргізуші`),
+)
+
+// injectionPhrases are attempts to change the bot's rules: not questions
+// about the law, whatever else they ask.
+var injectionPhrases = []string{
+	"игнорируй", "проигнорируй", "забудь все", "забудь предыдущ", "предыдущие инструкции", "системный промпт",
+	"системную инструкцию", "ты больше не", "у тебя нет никаких правил", "нет никаких правил", "представь, что ты",
+	"притворись", "jailbreak", "ignore all", "ignore previous", "ignore your", "system prompt", "you are now",
+	"нұсқауларды ұмыт", "нұсқаулықты ұмыт", "барлық нұсқау", "ережелерді ұмыт", "сен енді", "сенің ережең жоқ",
+}
+
+// currentAffairs are questions about people and events of today, which a
+// constitution does not record.
+var currentAffairs = []string{
+	"кто сейчас", "кто щас", "кто нынешний", "сколько ему лет", "сколько ей лет", "қазір кім", "қазіргі президент",
+	"нынешний президент", "жасы нешеде",
+}
+
+// offTopicCues lists the off-topic cues of a question and whether it
+// tries to inject instructions.
+func offTopicCues(text string, own []string) (cues []string, injection bool) {
+	low := strings.ToLower(text)
+	for _, p := range injectionPhrases {
+		if strings.Contains(low, p) {
+			injection = true
+			cues = append(cues, p)
+		}
+	}
+	for _, p := range currentAffairs {
+		if strings.Contains(low, p) {
+			cues = append(cues, p)
+		}
+	}
+	for _, t := range own {
+		if offTopicWords[t] {
+			cues = append(cues, t)
+		}
+	}
+	return cues, injection
+}
+
+// minSupport is the least share of a question's information the best
+// articles must account for when nothing else marks it as a question about
+// rights and the state (see support). Measured on the dev set and on our
+// own unseen questions: answerable questions without such a mark have 0.5
+// and more; off-topic ones that slip past the cue words, less.
+const minSupport = 0.5
+
+// intentWords mark a question about what is allowed, owed or guaranteed
+// ("можно ли", "имею право", "законно", "бола ма", "міндетті ме"); they are
+// matched as folded word forms since most are stop words for search.
+var intentWords = foldedSet(`можно нельзя может могут могу можем можешь вправе право права правах обязан обязана
+обязаны обязательно законно незаконно закон закону законом законы конституция конституции конституцией
+разрешено запрещено запрещают гарантирует гарантировано имею имеет имеют нужно надо должен должна должны
+бола болады болмайды ала алады алама аламын алмайды құқық құқығы құқығым құқылы міндет міндетті міндеті
+міндетім заң заңды заңсыз заңмен рұқсат тыйым конституция конституцияда кепілдік дұрыс керек тиіс`)
+
+// hasIntent reports whether the question asks what is allowed, owed or
+// guaranteed; longer words may be misspelt by one letter ("можна").
+func hasIntent(text string) bool {
+	for _, w := range textkit.Words(text) {
+		f := textkit.Fold(w)
+		if intentWords[f] {
+			return true
+		}
+		if r := []rune(f); len(r) >= 5 {
+			for iw := range intentWords {
+				if editDistance(r, []rune(iw), 2) <= 1 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// shouldAbstain says why the question is not one the Constitution
+// answers, or "" when it is.
+func (idx *index) shouldAbstain(an *query, top []articleKey) string {
+	switch {
+	case an.injection:
+		return "instructions"
+	case len(an.offTopic) > 0:
+		return "off-topic"
+	case len(an.terms) == 0 || len(top) == 0:
+		return "no words in common"
+	}
+	if an.compare || an.context != "" || hasIntent(an.text) {
+		return "" // about the constitutions, a follow-up, or about rights and duties
+	}
+	best := 0.0
+	for _, ak := range top[:min(3, len(top))] {
+		best = max(best, idx.support(an, ak))
+	}
+	if best < minSupport {
+		return "low support"
+	}
+	return ""
+}
+
+func isNumber(t string) bool {
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return t != ""
+}
+
+// support is the share of the question's information (its own keys,
+// weighted by idf; a key the corpus lacks weighs the most) that the
+// article accounts for: keys it contains, one typo away, or everyday words
+// the glossary translated into terms it contains.
+func (idx *index) support(an *query, ak articleKey) float64 {
+	terms := idx.articleTerms[ak]
+	explained := map[string]bool{}
+	for _, e := range an.expansions {
+		if slices.ContainsFunc(e.Terms, func(t string) bool { return terms[t] }) {
+			for _, m := range e.Matched {
+				explained[m] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var total, covered float64
+	for _, t := range an.own {
+		if seen[t] || isNumber(t) {
+			continue // numbers ("2+2", "мне 17") say nothing about the topic
+		}
+		seen[t] = true
+		w := idx.lex.idf(t)
+		total += w
+		switch {
+		case terms[t], explained[t]:
+			covered += w
+		case slices.ContainsFunc(an.fixes[t], func(n string) bool { return terms[n] }):
+			// A correction is a guess ("биік" is one letter from "билік").
+			covered += w / 2
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return covered / total
+}

@@ -1,0 +1,174 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode"
+
+	"atazan/metrics"
+	"atazan/rag/llm"
+)
+
+// Chatter is an LLM chat endpoint; *llm.Client is one. onDelta, when not
+// nil, receives the reply piece by piece as it streams.
+type Chatter interface {
+	Chat(ctx context.Context, msgs []llm.Message, onDelta func(string)) (string, error)
+}
+
+// ComposerOptions tune a Composer.
+type ComposerOptions struct {
+	// Timeout bounds one LLM answer; 0 leaves it to the caller's context.
+	Timeout time.Duration
+	Log     *slog.Logger
+	Metrics *metrics.Metrics
+}
+
+// Composer writes answers with an LLM and falls back to Extractive
+// whenever the LLM is absent, fails, or writes something that does not
+// pass the citation check. It is safe for concurrent use.
+type Composer struct {
+	chat    Chatter
+	timeout time.Duration
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	prompt  prompter
+}
+
+// Bounds of an acceptable LLM answer.
+const (
+	minLetters    = 20   // fewer letters is no explanation
+	minCyrillic   = 0.6  // share of Cyrillic letters in a kk or ru answer
+	maxBodyRunes  = 2500 // longer is a runaway generation
+	scriptSampleN = 2000 // runes looked at for the script check
+)
+
+// NewComposer returns a composer over chat; a nil chat answers offline.
+func NewComposer(chat Chatter, opts ComposerOptions) *Composer {
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Composer{chat: chat, timeout: opts.Timeout, log: log, metrics: opts.Metrics, prompt: newPrompter()}
+}
+
+// Compose answers req. partial, when not nil, is called with the growing
+// answer text while the LLM streams (citations already rendered or hidden);
+// the returned Result is the checked answer, which may differ. Compose does
+// not fail because the LLM failed: it answers extractively instead, and
+// returns an error only with that answer when ctx itself was cancelled.
+func (c *Composer) Compose(ctx context.Context, req Request, partial func(string)) (Result, error) {
+	req.Lang = answerLang(req.Lang)
+	if len(req.Passages) == 0 {
+		return Abstain(req.Lang), nil
+	}
+	if c.chat == nil {
+		return Extractive(req), nil
+	}
+	p := phrasesFor(req.Lang)
+	msgs, err := c.prompt.messages(req)
+	if err != nil {
+		c.log.Error("building LLM prompt", "err", err)
+		return fallback(req, p.llmDown), nil
+	}
+
+	llmCtx := ctx
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		llmCtx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	var onDelta func(string)
+	if partial != nil {
+		onDelta = c.streamer(req, partial)
+	}
+	start := time.Now()
+	raw, err := c.chat.Chat(llmCtx, msgs, onDelta)
+	c.metrics.ObserveLLM(time.Since(start))
+	if err != nil {
+		if ctx.Err() != nil {
+			return fallback(req, p.llmDown), ctx.Err()
+		}
+		c.metrics.Error("llm")
+		c.log.Warn("LLM failed; answering with quotes", "err", err, "timeout", errors.Is(err, context.DeadlineExceeded))
+		return fallback(req, p.llmDown), nil
+	}
+
+	res, problem := c.accept(req, raw)
+	if problem != "" {
+		c.metrics.Error("llm_answer")
+		c.log.Warn("LLM answer rejected; answering with quotes", "reason", problem)
+		return fallback(req, p.llmBad), nil
+	}
+	return res, nil
+}
+
+// streamer turns deltas into growing, already-checked text for partial,
+// calling it only when what the reader would see changes.
+func (c *Composer) streamer(req Request, partial func(string)) func(string) {
+	var raw strings.Builder
+	shown := ""
+	return func(d string) {
+		raw.WriteString(d)
+		v := checkText(hideOpenCitation(raw.String()), req.Passages, req.Lang).Body
+		if v != "" && v != shown {
+			shown = v
+			partial(v)
+		}
+	}
+}
+
+// accept checks the model's raw answer and renders it, or says why it
+// cannot be shown.
+func (c *Composer) accept(req Request, raw string) (Result, string) {
+	ch := checkText(raw, req.Passages, req.Lang)
+	if len(ch.Invalid) > 0 || ch.Dropped > 0 {
+		c.log.Info("LLM citations removed", "invalid", len(ch.Invalid), "sentences_dropped", ch.Dropped, "valid", len(ch.Sources))
+	}
+	switch letters, cyr := letterCounts(ch.Body); {
+	case len(ch.Sources) == 0:
+		return Result{}, "no valid citation"
+	case letters < minLetters:
+		return Result{}, "too short"
+	case float64(cyr) < minCyrillic*float64(letters):
+		return Result{}, "not in the answer language"
+	case runeLen(ch.Body) > maxBodyRunes:
+		return Result{}, "too long"
+	}
+	return Result{
+		Lang:    req.Lang,
+		Mode:    ModeLLM,
+		Body:    ch.Body,
+		Sources: ch.Sources,
+		Note:    phrasesFor(req.Lang).llmNote,
+	}, ""
+}
+
+// fallback is the extractive answer with the reason it replaced the LLM's.
+func fallback(req Request, why string) Result {
+	res := Extractive(req)
+	if res.Mode == ModeExtractive {
+		res.Note = why + " " + res.Note
+	}
+	return res
+}
+
+// letterCounts counts letters and Cyrillic letters in the first
+// scriptSampleN runes of s; both Kazakh and Russian are written in Cyrillic.
+func letterCounts(s string) (letters, cyrillic int) {
+	n := 0
+	for _, r := range s {
+		if n++; n > scriptSampleN {
+			break
+		}
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Cyrillic, r) {
+				cyrillic++
+			}
+		}
+	}
+	return letters, cyrillic
+}

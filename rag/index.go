@@ -1,0 +1,80 @@
+package rag
+
+import (
+	"atazan/corpus"
+	"atazan/rag/textkit"
+)
+
+// index is one immutable snapshot of the searchable corpus. Load builds a
+// new one and swaps it in whole, so a query always sees one corpus.
+type index struct {
+	chunks []chunk
+	lex    *bm25
+	vocab  *vocabulary
+	vec    *vectorStore
+	// vecOf maps a vector id to the chunks with that text.
+	vecOf map[string][]int
+	// byPoint finds the chunks of a point (or lead) in every language.
+	byPoint map[pointKey][]int
+	// byArticle lists an article's chunks in text order, every language.
+	byArticle map[articleKey][]int
+	// articleTerms are the search keys of each article, every language.
+	articleTerms map[articleKey]map[string]bool
+	docs         map[string]*corpus.Document
+	align        aligner
+}
+
+type articleKey struct{ doc, article string }
+
+type pointKey struct{ doc, article, point string }
+
+func (c *chunk) articleKey() articleKey { return articleKey{c.ref.Doc, c.ref.Article} }
+
+func (c *chunk) pointKey() pointKey { return pointKey{c.ref.Doc, c.ref.Article, c.ref.Point} }
+
+// aligner is what retrieval needs of corpus.Alignment: the 1995 articles a
+// 2026 article continues, and back.
+type aligner interface {
+	Predecessors(article2026 string) []string
+	Successors(article1995 string) []string
+}
+
+// newIndex builds the lexical side of an index over chunks; the caller
+// fills in the vectors.
+func newIndex(docs []*corpus.Document, chunks []chunk, al aligner) *index {
+	idx := &index{
+		chunks:       chunks,
+		vecOf:        map[string][]int{},
+		byPoint:      map[pointKey][]int{},
+		byArticle:    map[articleKey][]int{},
+		articleTerms: map[articleKey]map[string]bool{},
+		docs:         map[string]*corpus.Document{},
+		align:        al,
+	}
+	terms := make([][]string, len(chunks))
+	for i := range chunks {
+		c := &chunks[i]
+		terms[i] = textkit.Terms(c.context, textkit.Lang(c.lang))
+		at := idx.articleTerms[c.articleKey()]
+		if at == nil {
+			at = map[string]bool{}
+			idx.articleTerms[c.articleKey()] = at
+		}
+		for _, t := range terms[i] {
+			at[t] = true
+		}
+		idx.byPoint[c.pointKey()] = append(idx.byPoint[c.pointKey()], i)
+		idx.byArticle[c.articleKey()] = append(idx.byArticle[c.articleKey()], i)
+	}
+	idx.lex = newBM25(terms)
+	idx.vocab = newVocabulary(idx.lex)
+	for _, d := range docs {
+		idx.docs[d.ID] = d
+	}
+	return idx
+}
+
+// hasArticle reports whether the document has a live article of that number.
+func (idx *index) hasArticle(doc, article string) bool {
+	return len(idx.byArticle[articleKey{doc, article}]) > 0
+}

@@ -1,0 +1,124 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"atazan/corpus"
+)
+
+// sharedCorpus returns the official texts beside the checkout, skipping
+// the test when they are absent (and failing in CI, where they must be).
+func sharedCorpus(t testing.TB) string {
+	t.Helper()
+	src := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
+	if src == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI: corpus source not found (set ATAZAN_CORPUS_SRC)")
+		}
+		t.Skip("corpus source not found; set ATAZAN_CORPUS_SRC")
+	}
+	return src
+}
+
+// loadShared imports the shared corpus into a store under dir and loads it
+// into an engine with its index under dir.
+func loadShared(t testing.TB, dir string) (*Engine, *corpus.Store) {
+	t.Helper()
+	ctx := context.Background()
+	src := sharedCorpus(t)
+	store, err := corpus.OpenStore(filepath.Join(dir, "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.Empty() {
+		if _, err := store.ImportDir(ctx, src, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := New(ctx, Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Load(ctx, store.Documents(), store.Alignment()); err != nil {
+		t.Fatal(err)
+	}
+	return e, store
+}
+
+func devSet(t testing.TB) []EvalItem {
+	t.Helper()
+	path := filepath.Join(sharedCorpus(t), "..", "eval", "dev.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("no dev set: %v", err)
+	}
+	defer f.Close()
+	items, err := ReadEvalSet(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+// TestDevSetTargets runs the labelled dev questions and holds retrieval to
+// the project's targets, so that a regression fails CI.
+func TestDevSetTargets(t *testing.T) {
+	e, _ := loadShared(t, t.TempDir())
+	rep, results, err := e.Evaluate(context.Background(), devSet(t), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		rank := r.firstGold()
+		if (len(r.Item.Gold) > 0 && (rank == 0 || rank > 5)) || (len(r.Item.Gold) == 0 && !r.Abstained()) || testing.Verbose() {
+			t.Logf("%s %-10s rank=%d gold=%v got=%v  %s", r.Item.ID, r.Item.Kind, rank, refs(r.Item.Gold), refs(r.Ranked[:min(5, len(r.Ranked))]), r.Item.Q)
+		}
+	}
+	t.Logf("overall %s", fmtScores(rep.Scores))
+	for k, s := range rep.ByKind {
+		t.Logf("kind %-10s %s", k, fmtScores(s))
+	}
+	for k, s := range rep.ByLang {
+		t.Logf("lang %-10s %s", k, fmtScores(s))
+	}
+	atLeast := func(name string, got *float64, want float64) {
+		t.Helper()
+		if got != nil && *got < want {
+			t.Errorf("%s = %.3f, want ≥ %.2f", name, *got, want)
+		}
+	}
+	atLeast("hit@5", rep.HitAtK, 0.90)
+	atLeast("MRR@10", rep.MRRAt10, 0.75)
+	atLeast("abstain rate", rep.AbstainRate, 0.90)
+	if f := rep.FalseAbstainRate; f != nil && *f > 0.05 {
+		t.Errorf("false abstain rate = %.3f, want ≤ 0.05", *f)
+	}
+	for kind, s := range rep.ByKind {
+		atLeast("hit@5 of "+kind, s.HitAtK, 0.80)
+		atLeast("abstain rate of "+kind, s.AbstainRate, 0.80)
+	}
+}
+
+func refs(rs []corpus.Ref) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = strings.TrimPrefix(r.Doc, "kz") + "/" + r.Article
+	}
+	return strings.Join(parts, " ")
+}
+
+func fmtScores(s Scores) string {
+	f := func(p *float64) string {
+		if p == nil {
+			return "  -  "
+		}
+		return fmt.Sprintf("%.3f", *p)
+	}
+	return fmt.Sprintf("n=%d hit@1=%s hit@5=%s R@5=%s MRR=%s abstain=%s false-abstain=%s",
+		s.Questions, f(s.HitAt1), f(s.HitAtK), f(s.RecallAtK), f(s.MRRAt10), f(s.AbstainRate), f(s.FalseAbstainRate))
+}

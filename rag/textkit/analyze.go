@@ -1,0 +1,90 @@
+package textkit
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/russian"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Words splits text into lower-case words: runs of letters or of digits,
+// with hyphens splitting words ("вице-президент" is two words).
+func Words(text string) []string {
+	text = norm.NFC.String(strings.ToLower(text))
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	})
+}
+
+func splitFields(s string) []string { return strings.Fields(s) }
+
+// Term is the search key of one lower-case word written in a text of
+// language lang, or "" for a stop word. Russian words are stemmed by
+// Snowball; Kazakh words (any word with a Kazakh letter, every word of a
+// Kazakh text, every Latin-script word) are folded and stripped of their
+// endings. Both end up folded, so loanwords shared by the two languages and
+// the two scripts meet.
+func Term(word string, lang Lang) string {
+	word = strings.Trim(word, "'’")
+	if word == "" {
+		return ""
+	}
+	if isDigits(word) {
+		return word
+	}
+	word = fixLookalikes(word)
+	if lang == Russian && isCyrillic(word) && !hasKazakhLetter(word) {
+		if stopRussian[word] || stopRussian[strings.ReplaceAll(word, "ё", "е")] || (russian.IsStopWord(word) && !countWords[word]) {
+			return ""
+		}
+		return Fold(StemRussian(word))
+	}
+	f := Fold(word)
+	if stopKazakh[f] || (lang == Russian && stopRussian[word]) {
+		return ""
+	}
+	stem := StemKazakh(f)
+	if stopKazakh[stem] {
+		return "" // "кімге", "кімнің" are "кім"
+	}
+	return stem
+}
+
+// Terms is the search keys of a text in language lang, stop words left out.
+func Terms(text string, lang Lang) []string {
+	var out []string
+	for _, w := range Words(text) {
+		if t := Term(w, lang); t != "" && !(len(t) == 1 && !isDigits(t)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isCyrillic(word string) bool {
+	for _, r := range word {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Cyrillic, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// countWords are in Snowball's stop list but matter in questions about
+// terms and citizenship ("не более одного раза", "два паспорта").
+var countWords = map[string]bool{"раз": true, "два": true, "три": true}
+
+// kazakhLetters are the Cyrillic letters Kazakh has and Russian lacks.
+const kazakhLetters = "әғқңөұүһі"
+
+func hasKazakhLetter(word string) bool { return strings.ContainsAny(word, kazakhLetters) }

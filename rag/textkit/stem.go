@@ -1,0 +1,100 @@
+package textkit
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/russian"
+)
+
+// Kazakh endings in folded form, in the order they are stripped from the
+// end of a word: case, then possessive, then plural (the reverse of the
+// order they are attached). Longer endings come first within a slot.
+var (
+	kkCase = []string{
+		"ninan", "nan", "nen", "dan", "den", "tan", "ten", // ablative
+		"nin", "din", "tin", // genitive
+		"nda", "nde", "da", "de", "ta", "te", // locative
+		"na", "ne", "ga", "ge", "ka", "ke", // dative
+		"imen", "men", "ben", "pen", // instrumental
+		"ni", "di", "ti", "n", // accusative
+	}
+	kkPossessive = []string{
+		"imiz", "miz", "iniz", "niz", "si", "im", "in", "m", "n", "i",
+	}
+	kkPlural = []string{"lar", "ler", "dar", "der", "tar", "ter"}
+	// kkAbstract is -лық/-лік/-дық/-дік/-тық/-тік, which makes "президенттік"
+	// of "президент" and "мемлекеттік" of "мемлекет"; stripped only from
+	// long stems, since "бостандық" is not "бостан" (a garden).
+	kkAbstract = []string{"lik", "dik", "tik", "lig", "dig", "tig"}
+	// kkVerbal are common endings of verbs and verbal nouns ("сайлау",
+	// "алады", "берген"), stripped last so that "сайлау" and "сайлауға" meet.
+	kkVerbal = []string{"adi", "edi", "idi", "gan", "gen", "kan", "ken", "sam", "sem", "sa", "se", "u"}
+)
+
+// minKazakhStem keeps the stripper from cutting words to nothing
+// ("бостандықтарын" must stay "бостандық", not "бос").
+const minKazakhStem = 3
+
+// minAbstractStem is the shortest stem -лық/-лік is stripped from.
+const minAbstractStem = 7
+
+// kkKeep are word endings that look like case endings but belong to the
+// stem ("Қазақстан" is not "Қазақс" + ablative "-тан").
+var kkKeep = []string{"stan"}
+
+// StemKazakh strips Kazakh inflection from a folded word. Native Kazakh
+// words never end in a voiced б, г, ғ: those are the voiced forms of п, к,
+// қ before a vowel ending ("құқығы" ← "құқық"), so a final b or g of the
+// stem is devoiced to meet the bare form.
+func StemKazakh(folded string) string {
+	for _, k := range kkKeep {
+		if i := strings.LastIndex(folded, k); i >= 0 {
+			rest := folded[i+len(k):]
+			if rest == "" || rest == "dagi" || slices.Contains(kkCase, rest) || slices.Contains(kkPossessive, rest) {
+				return folded[:i+len(k)] // "Қазақстанда", "Қазақстанның"
+			}
+		}
+	}
+	w := folded
+	w, _ = stripOne(w, kkCase, minKazakhStem)
+	w, _ = stripOne(w, kkPossessive, minKazakhStem+1)
+	w, _ = stripOne(w, kkPlural, minKazakhStem)
+	w, _ = stripOne(w, kkAbstract, minAbstractStem)
+	w, _ = stripOne(w, kkVerbal, minKazakhStem)
+	if w != folded && len(w) > minKazakhStem {
+		switch w[len(w)-1] {
+		case 'g':
+			w = w[:len(w)-1] + "k"
+		case 'b':
+			w = w[:len(w)-1] + "p"
+		}
+	}
+	return w
+}
+
+// stripOne removes the first ending of list the word has, if the stem that
+// remains has at least min letters; one-letter endings need one more.
+// Possessive endings get a longer minimum: "тыйым" is a root, not "тый" + "-ым".
+func stripOne(w string, list []string, minStem int) (string, bool) {
+	n := utf8.RuneCountInString(w)
+	for _, suf := range list {
+		if !strings.HasSuffix(w, suf) {
+			continue
+		}
+		min := minStem
+		if len(suf) == 1 {
+			min++
+		}
+		if n-len(suf) >= min {
+			return w[:len(w)-len(suf)], true
+		}
+	}
+	return w, false
+}
+
+// StemRussian is the Snowball stem of a lower-case Russian word.
+func StemRussian(word string) string {
+	return russian.Stem(word, false)
+}
