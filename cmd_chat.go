@@ -81,10 +81,12 @@ func openApp(ctx context.Context, e *env, m *metrics.Metrics) (*app, error) {
 	}
 	eng, err := openEngine(ctx, e, cs, m)
 	if err != nil {
+		cs.Close()
 		return nil, err
 	}
 	st, err := store.Open(ctx, e.cfg.DataDir, e.cfg.DatabaseURL)
 	if err != nil {
+		cs.Close()
 		return nil, fmt.Errorf("opening the bot's database: %w", err)
 	}
 	core := bot.New(bot.Options{
@@ -93,9 +95,9 @@ func openApp(ctx context.Context, e *env, m *metrics.Metrics) (*app, error) {
 	return &app{corpus: cs, engine: eng, store: st, core: core}, nil
 }
 
-// Close stops the core, then closes the database.
+// Close stops the core, then closes the databases.
 func (a *app) Close() error {
-	return errors.Join(a.core.Close(), a.store.Close())
+	return errors.Join(a.core.Close(), a.store.Close(), a.corpus.Close())
 }
 
 // isTerminal reports whether w is a terminal, where styling is welcome.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"atazan/corpus"
 )
@@ -48,7 +51,7 @@ func runCorpus(ctx context.Context, e *env) error {
 // (ATAZAN_CORPUS_SRC) or, when there is none, fetches the official ones;
 // it says on stderr what it did.
 func openCorpus(ctx context.Context, e *env) (*corpus.Store, error) {
-	store, err := corpus.OpenStore(corpusDir(e))
+	store, err := openCorpusStore(ctx, e)
 	if err != nil {
 		return nil, err
 	}
@@ -58,18 +61,39 @@ func openCorpus(ctx context.Context, e *env) (*corpus.Store, error) {
 	src := corpus.LocateSource(e.cfg.CorpusSrc)
 	if src == "" {
 		if err := fetchOfficial(ctx, e, store); err != nil {
+			store.Close()
 			return nil, err
 		}
 		return store, nil
 	}
-	fmt.Fprintf(e.stderr, "First run: importing the constitution texts from %s into %s.\n", src, store.Dir())
+	fmt.Fprintf(e.stderr, "First run: importing the constitution texts from %s into %s.\n", src, store.Location())
 	docs, err := store.ImportDir(ctx, src, "first run")
 	if err != nil {
+		store.Close()
 		return nil, fmt.Errorf("first-run import: %w", err)
 	}
 	for _, d := range docs {
 		fmt.Fprintf(e.stderr, "  %s: %s\n", d.ID, describeTexts(d))
 		e.log.Info("corpus imported", "doc", d.ID, "version", d.Version.ID, "source", src)
+	}
+	return store, nil
+}
+
+// openCorpusStore opens the corpus versions where the bot keeps its data:
+// in PostgreSQL when a database URL is set, so that replicas share them,
+// else in files under the data dir.
+func openCorpusStore(ctx context.Context, e *env) (*corpus.Store, error) {
+	if e.cfg.DatabaseURL == "" {
+		return corpus.OpenStore(corpusDir(e))
+	}
+	db, err := sql.Open("pgx", e.cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening PostgreSQL for the corpus: %w", err)
+	}
+	store, err := corpus.OpenSQLStore(ctx, db, corpusDir(e))
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
 	return store, nil
 }
@@ -82,6 +106,7 @@ func corpusList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	now := time.Now()
 	for _, meta := range corpus.Catalog() {
 		d := store.Document(meta.ID)
@@ -129,6 +154,7 @@ func corpusShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	t, err := textOf(store, pos[0], corpus.Lang(*lang))
 	if err != nil {
 		return err
@@ -164,10 +190,11 @@ func corpusImport(ctx context.Context, e *env, args []string) error {
 	if len(paths) == 0 {
 		return errors.New("usage: atazan corpus import FILE...|DIR --doc kz2026|kz1995 [--lang kk|ru|en]")
 	}
-	store, err := corpus.OpenStore(corpusDir(e))
+	store, err := openCorpusStore(ctx, e)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	byDoc, err := sourceFiles(paths, *doc, corpus.Lang(*lang))
 	if err != nil {
 		return err
@@ -237,7 +264,8 @@ func corpusValidate(ctx context.Context, e *env, args []string) error {
 	// Single files are checked against the other languages of the active
 	// version when there is one, as an import would.
 	var store *corpus.Store
-	if st, err := corpus.OpenStore(corpusDir(e)); err == nil {
+	if st, err := openCorpusStore(ctx, e); err == nil {
+		defer st.Close()
 		store = st
 	}
 	failed := 0
@@ -279,10 +307,11 @@ func corpusRollback(ctx context.Context, e *env, args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: atazan corpus rollback DOC")
 	}
-	store, err := corpus.OpenStore(corpusDir(e))
+	store, err := openCorpusStore(ctx, e)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	d, err := store.Rollback(ctx, args[0], "cli")
 	if err != nil {
 		return err
@@ -307,6 +336,7 @@ func corpusDiff(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	left, err := textOf(store, pos[0], corpus.Lang(*lang))
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"atazan/corpus"
+	"atazan/internal/testsupport"
 )
 
 // corpusEnv runs atazan with a data dir and a source dir of its own.
@@ -150,14 +150,7 @@ func TestCorpusCommands(t *testing.T) {
 }
 
 func TestCorpusOfficialTexts(t *testing.T) {
-	src := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
-	if src == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("official texts not found: set ATAZAN_CORPUS_SRC")
-		}
-		t.Skip("official texts not found (ATAZAN_CORPUS_SRC)")
-	}
-	c := newCorpusEnv(t, src)
+	c := newCorpusEnv(t, testsupport.CorpusSource(t))
 	code, out, errs := c.run("list")
 	if code != 0 {
 		t.Fatalf("list: code %d\n%s", code, errs)

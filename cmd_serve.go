@@ -18,6 +18,7 @@ import (
 	"atazan/bot/telegram"
 	"atazan/bot/whatsapp"
 	"atazan/config"
+	"atazan/corpus"
 	"atazan/httpapi"
 	"atazan/metrics"
 	"atazan/rag"
@@ -150,6 +151,8 @@ func (s *server) start() ([]string, error) {
 		return nil
 	})
 	s.engine.Store(app.engine)
+	follow := &corpusFollower{store: app.corpus, engine: app.engine, every: corpusPollEvery, log: s.e.log, metrics: s.metrics}
+	s.group.Go(func() error { follow.run(s.ctx); return nil })
 
 	started := []string{}
 	if s.e.cfg.Telegram.Enabled() {
@@ -242,4 +245,64 @@ func webhookPath(webhookURL string) (string, error) {
 		return "/{$}", nil
 	}
 	return u.Path, nil
+}
+
+// corpusPollEvery is how often serve looks for a corpus version that
+// another replica, or "atazan corpus import" on the same data, activated
+// or rolled back to.
+const corpusPollEvery = 30 * time.Second
+
+// indexLoader re-indexes the corpus; *rag.Engine is one.
+type indexLoader interface {
+	Load(ctx context.Context, docs []*corpus.Document, align *corpus.Alignment) error
+}
+
+// corpusFollower keeps a replica serving the active corpus versions: it
+// polls the store and, when another process switched a version, loads it
+// and re-indexes in the background while the old index keeps answering.
+// Switches made through this replica's own core are re-indexed by the
+// core and found unchanged here.
+type corpusFollower struct {
+	store   *corpus.Store
+	engine  indexLoader
+	every   time.Duration
+	log     *slog.Logger
+	metrics *metrics.Metrics
+}
+
+// run polls until ctx ends. A failed poll (the database away for a
+// moment) is logged and tried again at the next tick: what is served stays.
+func (f *corpusFollower) run(ctx context.Context) {
+	tick := time.NewTicker(f.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if err := f.poll(ctx); err != nil && ctx.Err() == nil {
+			f.metrics.Error("corpus")
+			f.log.Warn("following the corpus versions", "err", err)
+		}
+	}
+}
+
+func (f *corpusFollower) poll(ctx context.Context) error {
+	changed, err := f.store.Refresh(ctx)
+	if err != nil || !changed {
+		return err
+	}
+	docs := f.store.Documents()
+	versions := make([]string, len(docs))
+	for i, d := range docs {
+		versions[i] = d.ID + "@" + d.Version.ID
+	}
+	f.log.Info("corpus switched by another process; re-indexing", "versions", versions)
+	start := time.Now()
+	if err := f.engine.Load(ctx, docs, f.store.Alignment()); err != nil {
+		return fmt.Errorf("re-indexing after a switch elsewhere: %w", err)
+	}
+	f.log.Info("re-indexed the corpus", "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }

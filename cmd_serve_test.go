@@ -8,15 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"atazan/bot/telegram/telegramtest"
-	"atazan/corpus"
+	"atazan/internal/testsupport"
 )
 
 // freeAddr returns a loopback address nobody listens on.
@@ -29,24 +27,6 @@ func freeAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
-}
-
-// syncBuffer is a bytes.Buffer safe for a running serve and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestServeRefusesBadConfig(t *testing.T) {
@@ -85,7 +65,7 @@ func TestServeHealthcheckWithoutServer(t *testing.T) {
 }
 
 func TestServeWithoutMessenger(t *testing.T) {
-	sv := startServe(t, map[string]string{"ATAZAN_CORPUS_SRC": corpusSource(t), "ATAZAN_CORPUS_WATCH": "0"})
+	sv := startServe(t, map[string]string{"ATAZAN_CORPUS_SRC": testsupport.CorpusSource(t), "ATAZAN_CORPUS_WATCH": "0"})
 	for path, want := range map[string]string{
 		"/healthz": `"corpus": "ok"`,
 		"/readyz":  `"status": "ok"`,
@@ -114,7 +94,7 @@ func TestServeWithoutMessenger(t *testing.T) {
 // adapter against a fake Bot API server, updates coming in by webhook on
 // the bot's own HTTP server; then it stops the way SIGTERM does.
 func TestServeTelegramWebhook(t *testing.T) {
-	src := corpusSource(t)
+	src := testsupport.CorpusSource(t)
 	const token, secret = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_", "s3cret-for-tests"
 	tg := telegramtest.NewServer(token)
 	defer tg.Close()
@@ -245,23 +225,10 @@ func messageTo(tg *telegramtest.Server, chatID string) (string, bool) {
 	return "", false
 }
 
-// corpusSource is the official texts for tests that run the whole bot.
-func corpusSource(t *testing.T) string {
-	t.Helper()
-	src := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
-	if src == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no corpus source: set ATAZAN_CORPUS_SRC")
-		}
-		t.Skip("no corpus source (ATAZAN_CORPUS_SRC)")
-	}
-	return src
-}
-
 // served is an "atazan serve" running in the test.
 type served struct {
 	base   string // http://127.0.0.1:port
-	stderr *syncBuffer
+	stderr *testsupport.Buffer
 	cancel context.CancelFunc
 	exited chan int
 }
@@ -276,7 +243,7 @@ func startServe(t *testing.T, env map[string]string) *served {
 		vars[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sv := &served{base: "http://" + addr, stderr: &syncBuffer{}, cancel: cancel, exited: make(chan int, 1)}
+	sv := &served{base: "http://" + addr, stderr: &testsupport.Buffer{}, cancel: cancel, exited: make(chan int, 1)}
 	go func() {
 		sv.exited <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, sv.stderr, func(k string) string { return vars[k] })
 	}()

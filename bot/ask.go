@@ -27,6 +27,9 @@ func (c *Core) question(ctx context.Context, in Incoming, out Responder) error {
 	if text == "" {
 		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).emptyQ)
 	}
+	if kind, lang := smallTalk(text); kind != notChat {
+		return c.replyChat(ctx, in, out, kind, lang)
+	}
 	if msg := c.checkText(ctx, in, text); msg != "" {
 		return c.say(ctx, in, out, msg)
 	}

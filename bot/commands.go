@@ -22,7 +22,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 		return []Command{
 			{"start", "Бастау және тілді таңдау"},
 			{"help", "Не сұрауға болады"},
-			{"article", "Бап мәтіні: /article 17"},
+			{"article", "Бап мәтіні: /article 17 (1995 жылғысы: /article 17 1995)"},
 			{"compare", "1995 жылғы Конституциямен салыстыру: /compare 17"},
 			{"lang", "Жауап тілі: /lang kk немесе /lang ru"},
 			{"about", "Дереккөздер мен нұсқалар"},
@@ -33,7 +33,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 	return []Command{
 		{"start", "Начать и выбрать язык"},
 		{"help", "Что можно спросить"},
-		{"article", "Текст статьи: /article 17"},
+		{"article", "Текст статьи: /article 17 (1995 г.: /article 17 1995)"},
 		{"compare", "Сравнить с Конституцией 1995 г.: /compare 17"},
 		{"lang", "Язык ответов: /lang kk или /lang ru"},
 		{"about", "Источники и версии"},
@@ -69,13 +69,13 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 		}
 		return c.setLang(ctx, in, out, args[0])
 	case "article":
-		article, point := articleArgs(args)
+		doc, article, point := articleArgs(args)
 		if article == "" {
 			return c.say(ctx, in, out, t.articleUsage)
 		}
-		return c.article(ctx, in, out, "kz2026", article, point)
+		return c.article(ctx, in, out, doc, article, point)
 	case "compare":
-		article, _ := articleArgs(args)
+		_, article, _ := articleArgs(args)
 		if article == "" {
 			return c.say(ctx, in, out, t.compareUsage)
 		}
@@ -136,20 +136,35 @@ func (c *Core) setLang(ctx context.Context, in Incoming, out Responder, arg stri
 	return c.say(ctx, in, out, textsFor(lang).langSet)
 }
 
-var articleNumber = regexp.MustCompile(`\d{1,3}(?:-\d{1,2})?`)
+var (
+	articleNumber = regexp.MustCompile(`\b\d{1,3}(?:-\d{1,2})?\b`)
+	// docYear names a constitution by its year: "1995", "kz1995", "1995ж.", "1995 г.".
+	docYear = regexp.MustCompile(`^(?:kz)?(1995|2026)(?:ж|г|жылғы|года|год)?$`)
+)
 
-// articleArgs reads "17", "17 2", "17.2", "83-1", "ст. 17 п. 2" or "17-бап 2-тармақ".
-func articleArgs(args []string) (article, point string) {
-	s := strings.Join(args, " ")
+// articleArgs reads "17", "17 2", "17.2", "83-1", "ст. 17 п. 2" or
+// "17-бап 2-тармақ", with the year of the constitution anywhere among them
+// ("50 1995", "kz1995 50"); doc is "kz2026" when no year is given.
+func articleArgs(args []string) (doc, article, point string) {
+	doc = "kz2026"
+	var rest []string
+	for _, a := range args {
+		if m := docYear.FindStringSubmatch(strings.Trim(strings.ToLower(a), ".,;:()«»\"")); m != nil {
+			doc = "kz" + m[1]
+			continue
+		}
+		rest = append(rest, a)
+	}
+	s := strings.Join(rest, " ")
 	s = strings.NewReplacer("-бап", " ", "-тармақ", " ", "-bap", " ", ".", " ").Replace(strings.ToLower(s))
 	nums := articleNumber.FindAllString(s, 2)
 	switch len(nums) {
 	case 0:
-		return "", ""
+		return doc, "", ""
 	case 1:
-		return nums[0], ""
+		return doc, nums[0], ""
 	}
-	return nums[0], nums[1]
+	return doc, nums[0], nums[1]
 }
 
 func (c *Core) about(ctx context.Context, in Incoming, out Responder) error {

@@ -23,7 +23,10 @@ func TestCommands(t *testing.T) {
 		{"article point", "u1", "/article 2 2", []string{"Статья 2", "шестнадцати"}, []string{"Каждый"}, nil},
 		{"article point dotted", "u1", "/article 2.1", []string{"Каждый"}, []string{"шестнадцати"}, nil},
 		{"article with section", "u1", "/article 3", []string{"Курултай", "однопалатный"}, nil, nil},
-		{"article missing", "u1", "/article 99", []string{"нет статьи 99"}, nil, nil},
+		{"article missing", "u1", "/article 99", []string{"нет статьи 99", "статьи 1–3"}, nil, nil},
+		{"article of 1995", "u1", "/article 3 1995", []string{"1995", "утратила силу", "Статья 3", "двух палат"}, []string{"однопалатный"}, []string{"art:kz2026:3"}},
+		{"article of 1995 by id", "u1", "/article kz1995 2 2", []string{"Трудиться можно с шестнадцати"}, []string{"по трудовому договору"}, nil},
+		{"article of 1995 missing", "u1", "/article 50 1995", []string{"нет статьи 50", "статьи 1–3"}, nil, nil},
 		{"point missing", "u1", "/article 2 9", []string{"нет пункта 9"}, nil, nil},
 		{"article usage", "u1", "/article", []string{"/article 17"}, nil, nil},
 		{"compare shows both", "u1", "/compare 3", []string{"Конституция 2026 г.", "однопалатный", "Конституция 1995 г.", "двух палат"}, nil, nil},
@@ -178,19 +181,25 @@ func TestParseCommand(t *testing.T) {
 }
 
 func TestArticleArgs(t *testing.T) {
-	tests := []struct{ in, article, point string }{
-		{"17", "17", ""},
-		{"17 2", "17", "2"},
-		{"17.2", "17", "2"},
-		{"83-1", "83-1", ""},
-		{"ст. 17 п. 2", "17", "2"},
-		{"17-бап 2-тармақ", "17", "2"},
-		{"семнадцать", "", ""},
+	tests := []struct{ in, doc, article, point string }{
+		{"17", "kz2026", "17", ""},
+		{"17 2", "kz2026", "17", "2"},
+		{"17.2", "kz2026", "17", "2"},
+		{"83-1", "kz2026", "83-1", ""},
+		{"ст. 17 п. 2", "kz2026", "17", "2"},
+		{"17-бап 2-тармақ", "kz2026", "17", "2"},
+		{"50 1995", "kz1995", "50", ""},
+		{"kz1995 50 2", "kz1995", "50", "2"},
+		{"50 (1995)", "kz1995", "50", ""},
+		{"1995ж. 50-бап", "kz1995", "50", ""},
+		{"17 2026", "kz2026", "17", ""},
+		{"1234", "kz2026", "", ""},
+		{"семнадцать", "kz2026", "", ""},
 	}
 	for _, tt := range tests {
-		a, p := articleArgs(strings.Fields(tt.in))
-		if a != tt.article || p != tt.point {
-			t.Errorf("articleArgs(%q) = %q, %q; want %q, %q", tt.in, a, p, tt.article, tt.point)
+		d, a, p := articleArgs(strings.Fields(tt.in))
+		if d != tt.doc || a != tt.article || p != tt.point {
+			t.Errorf("articleArgs(%q) = %q, %q, %q; want %q, %q, %q", tt.in, d, a, p, tt.doc, tt.article, tt.point)
 		}
 	}
 }

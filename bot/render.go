@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,11 +66,11 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	if len(res.Sources) > 0 {
 		p := Paragraph{{Text: t.sources}}
-		for i, ref := range res.Sources {
+		for i, s := range sourceLabels(res.Sources, lang) {
 			if i > 0 {
 				p = append(p, Span{Text: "; "})
 			}
-			p = append(p, Span{Text: ref.Format(lang), Bold: true})
+			p = append(p, Span{Text: s, Bold: true})
 		}
 		r.Paragraphs = append(r.Paragraphs, p)
 	}
@@ -88,6 +91,63 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	r.ShareText = r.Plain()
 	return r
+}
+
+// sourceLabels names the cited articles once each, their points together
+// ("ст. 73, пп. 2, 6"; "73-бап, 2, 6-тармақтар"), in the order cited. An
+// article cited as a whole is named without points.
+func sourceLabels(refs []corpus.Ref, lang corpus.Lang) []string {
+	type group struct {
+		ref    corpus.Ref
+		points []string
+		whole  bool
+	}
+	var groups []*group
+	byArticle := map[corpus.Ref]*group{}
+	for _, r := range refs {
+		key := corpus.Ref{Doc: r.Doc, Article: r.Article}
+		g := byArticle[key]
+		if g == nil {
+			g = &group{ref: key}
+			byArticle[key] = g
+			groups = append(groups, g)
+		}
+		switch {
+		case r.Point == "":
+			g.whole = true
+		case !slices.Contains(g.points, r.Point):
+			g.points = append(g.points, r.Point)
+		}
+	}
+	out := make([]string, len(groups))
+	for i, g := range groups {
+		ref := g.ref
+		if g.whole || len(g.points) == 0 {
+			out[i] = ref.Format(lang)
+			continue
+		}
+		slices.SortStableFunc(g.points, func(a, b string) int { return cmp.Compare(pointOrder(a), pointOrder(b)) })
+		ref.Point = strings.Join(g.points, ", ")
+		out[i] = ref.Format(lang)
+		if len(g.points) > 1 {
+			switch lang {
+			case corpus.KK:
+				out[i] += "тар" // "2, 6-тармақ" → "2, 6-тармақтар"
+			case corpus.RU:
+				out[i] = strings.Replace(out[i], ", п. ", ", пп. ", 1)
+			}
+		}
+	}
+	return out
+}
+
+// pointOrder sorts point numbers as numbers; anything else goes last.
+func pointOrder(p string) int {
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return 1 << 30
+	}
+	return n
 }
 
 // answerText is the answer as plain text, for the chat history and the log.
@@ -117,14 +177,16 @@ func pickText(d *corpus.Document, lang corpus.Lang) *corpus.Text {
 
 // articleParagraphs renders one article (or one of its points) of a text.
 // ok is false when the article or point does not exist.
-func articleParagraphs(d *corpus.Document, text *corpus.Text, number, point string) (ps []Paragraph, ok bool) {
+func articleParagraphs(text *corpus.Text, number, point string) (ps []Paragraph, ok bool) {
 	lang := text.Lang
 	t := textsFor(lang)
 	art := text.Article(number)
 	if art == nil {
 		return nil, false
 	}
-	head := Paragraph{{Text: articleHeading(d.ID, number, lang), Bold: true}}
+	// The document is named above the article (its title, or the heading
+	// of its column in a comparison), so the heading is the number alone.
+	head := Paragraph{{Text: articleLabel(number, lang), Bold: true}}
 	if art.Title != "" {
 		head = append(head, Span{Text: ". " + art.Title, Bold: true})
 	}
@@ -162,21 +224,24 @@ func pointParagraph(p corpus.Point, t *texts) Paragraph {
 	return Paragraph{{Text: text}}
 }
 
-// articleHeading is "Статья 17" / "17-бап", naming the 1995 Constitution when it is that one.
-func articleHeading(doc, number string, lang corpus.Lang) string {
-	var s string
+// articleLabel is "Статья 17" / "17-бап".
+func articleLabel(number string, lang corpus.Lang) string {
 	switch lang {
 	case corpus.KK:
-		s = number + "-бап"
+		return number + "-бап"
 	case corpus.EN:
-		s = "Article " + number
-	default:
-		s = "Статья " + number
+		return "Article " + number
 	}
+	return "Статья " + number
+}
+
+// articleHeading is an article's label that names the 1995 Constitution
+// when it is that one: "Статья 15 (Конституция 1995 г.)".
+func articleHeading(doc, number string, lang corpus.Lang) string {
 	if doc == "kz1995" {
-		return textsFor(lang).in1995 + ", " + s
+		return articleLabel(number, lang) + " (" + textsFor(lang).in1995 + ")"
 	}
-	return s
+	return articleLabel(number, lang)
 }
 
 func docTitle(d *corpus.Document, lang corpus.Lang) string {

@@ -3,12 +3,11 @@ package corpus
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,21 +16,20 @@ import (
 	"time"
 )
 
-// Store keeps the versions of each document under a directory and serves
-// the active one:
+// Store keeps the versions of each document and serves the active one.
+// Where the versions live is its backend: files under a directory (the
+// default, see OpenStore) or tables of a SQL database that several
+// replicas share (see OpenSQLStore). Either way activation and rollback
+// are one atomic switch, and a failed import changes nothing.
 //
-//	<dir>/<doc>/<version>.json   one imported version, normalised
-//	<dir>/<doc>/active.json      which version is active, and the ones before it
-//	<dir>/staged/<id>.json       a checked import waiting for Activate or Discard
-//	<dir>/alignment.yaml         admin corrections of the 1995 ↔ 2026 alignment
-//
-// Files are written to a temporary name and renamed, so a crash or a failed
-// import never leaves a half-written version active.
+// The documents served are held in memory; Refresh picks up a switch that
+// another process made.
 type Store struct {
-	dir string
+	dir string // alignment.yaml lives here with either backend
+	b   backend
 	now func() time.Time
 
-	write sync.Mutex // serialises changes on disk
+	write sync.Mutex // serialises this Store's changes
 
 	mu    sync.RWMutex // guards docs and align
 	docs  map[string]*Document
@@ -58,51 +56,146 @@ type Staged struct {
 	Base  string `json:"base,omitempty"`
 }
 
-// pointer is the content of active.json.
-type pointer struct {
-	Active  string   `json:"active"`
-	History []string `json:"history,omitempty"` // earlier active versions, oldest first
+// backend keeps a Store's versions, active pointers and staged imports.
+// A Store serialises its own calls that change something; activate and
+// rollback must also be atomic against other processes on the same data.
+type backend interface {
+	// active returns the active version id of each document that has one.
+	active(ctx context.Context) (map[string]string, error)
+	version(ctx context.Context, doc, id string) (*Document, error)
+	versions(ctx context.Context, doc string) ([]Version, error)
+	putStaged(ctx context.Context, st *Staged) error
+	staged(ctx context.Context, id string) (*Staged, error)
+	dropStaged(ctx context.Context, id string) error
+	// activate stores d as a version of its document and, if base ("" for
+	// none) is still the active version, makes d active with base pushed
+	// on the history and drops the staged import; else it changes nothing
+	// and returns errConflict.
+	activate(ctx context.Context, d *Document, base, stagedID string) error
+	// rollback pops the history: the version active before the current
+	// one is active again. It returns that version's id.
+	rollback(ctx context.Context, doc string) (string, error)
+	close() error
+	String() string // where the versions are, for people
 }
 
+// Errors a backend reports for the Store to explain.
+var (
+	errNotFound  = errors.New("not found")
+	errNoHistory = errors.New("no earlier version")
+	errConflict  = errors.New("the active version changed meanwhile")
+)
+
 // reID is what version and staged ids look like; anything else is refused
-// before it becomes part of a path.
+// before it reaches a backend (and becomes part of a path).
 var reID = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}(?:\.[0-9]+)?Z-[0-9a-f]{8}$`)
 
-// OpenStore opens (creating if needed) the store in dir and loads the
-// active version of each document.
+// OpenStore opens (creating if needed) the store of files in dir and loads
+// the active version of each document.
 func OpenStore(dir string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "staged"), 0o755); err != nil {
+	b, err := openFileBackend(dir)
+	if err != nil {
 		return nil, fmt.Errorf("opening corpus store: %w", err)
 	}
-	s := &Store{dir: dir, now: time.Now, docs: map[string]*Document{}}
-	for _, e := range catalog() {
-		p, err := s.readPointer(e.ID)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		d, err := s.readVersion(e.ID, p.Active)
-		if err != nil {
-			return nil, err
-		}
-		s.docs[e.ID] = d
+	return open(context.Background(), dir, b)
+}
+
+// OpenSQLStore opens the store kept in db, creating its tables if needed,
+// and loads the active version of each document. db is PostgreSQL (the
+// pgx driver) or SQLite (modernc); the Store closes it on Close. Admin
+// corrections of the alignment are still read from dir/alignment.yaml.
+func OpenSQLStore(ctx context.Context, db *sql.DB, dir string) (*Store, error) {
+	b, err := openSQLBackend(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("opening corpus store: %w", err)
 	}
-	if err := s.realign(); err != nil {
+	s, err := open(ctx, dir, b)
+	if err != nil {
+		b.close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// Dir is the directory the store keeps its files in.
+func open(ctx context.Context, dir string, b backend) (*Store, error) {
+	s := &Store{dir: dir, b: b, now: time.Now, docs: map[string]*Document{}}
+	changed, err := s.refresh(ctx)
+	if err == nil && !changed {
+		err = s.realign() // nothing imported yet: the alignment is empty
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the backend (the database of OpenSQLStore).
+func (s *Store) Close() error { return s.b.close() }
+
+// Dir is the directory of alignment.yaml, and of the versions when they
+// are kept in files.
 func (s *Store) Dir() string { return s.dir }
+
+// Location says where the versions are kept, for messages to operators:
+// a directory or "the database".
+func (s *Store) Location() string { return s.b.String() }
 
 // Empty reports whether no document has an active version.
 func (s *Store) Empty() bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.docs) == 0
+}
+
+// ActiveVersions returns the id of the active version of each document as
+// the backend has it now, which may be newer than what this Store serves
+// if another process switched. It is cheap enough to poll.
+func (s *Store) ActiveVersions(ctx context.Context) (map[string]string, error) {
+	ids, err := s.b.active(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the active corpus versions: %w", err)
+	}
+	return ids, nil
+}
+
+// Refresh serves the versions that another process (a replica, the CLI)
+// activated or rolled back to since this Store last looked, and reports
+// whether anything changed.
+func (s *Store) Refresh(ctx context.Context) (bool, error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	return s.refresh(ctx)
+}
+
+// refresh serves the active versions that differ from the served ones
+// and realigns; the caller holds s.write (or owns s alone).
+func (s *Store) refresh(ctx context.Context) (bool, error) {
+	ids, err := s.ActiveVersions(ctx)
+	if err != nil {
+		return false, err
+	}
+	loaded := map[string]*Document{}
+	for _, e := range catalog() {
+		id, ok := ids[e.ID]
+		if !ok {
+			continue
+		}
+		if cur := s.Document(e.ID); cur != nil && cur.Version.ID == id {
+			continue
+		}
+		d, err := s.b.version(ctx, e.ID, id)
+		if err != nil {
+			return false, fmt.Errorf("loading %s version %s: %w", e.ID, id, err)
+		}
+		loaded[e.ID] = d
+	}
+	if len(loaded) == 0 {
+		return false, nil
+	}
+	s.mu.Lock()
+	maps.Copy(s.docs, loaded)
+	s.mu.Unlock()
+	return true, s.realign()
 }
 
 // Documents returns the active version of each document, kz2026 first.
@@ -172,7 +265,7 @@ func (s *Store) Stage(ctx context.Context, req StageRequest) (*Staged, error) {
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
-	if err := writeJSON(s.stagedPath(st.ID), st); err != nil {
+	if err := s.b.putStaged(ctx, st); err != nil {
 		return nil, fmt.Errorf("staging %s: %w", req.Doc, err)
 	}
 	return st, nil
@@ -180,18 +273,26 @@ func (s *Store) Stage(ctx context.Context, req StageRequest) (*Staged, error) {
 
 // StagedImport returns a staged import by id, for a later decision.
 func (s *Store) StagedImport(id string) (*Staged, error) {
+	return s.staged(context.Background(), id)
+}
+
+func (s *Store) staged(ctx context.Context, id string) (*Staged, error) {
 	if !reID.MatchString(id) {
 		return nil, fmt.Errorf("no staged import %q", id)
 	}
-	var st Staged
-	if err := readJSON(s.stagedPath(id), &st); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("no staged import %q (already activated or discarded?)", id)
-		}
-		return nil, err
+	st, err := s.b.staged(ctx, id)
+	if errors.Is(err, errNotFound) {
+		return nil, fmt.Errorf("no staged import %q (already activated or discarded?)", id)
 	}
-	return &st, nil
+	if err != nil {
+		return nil, fmt.Errorf("reading staged import %s: %w", id, err)
+	}
+	return st, nil
 }
+
+// maxActivateTries bounds how often Activate merges again when another
+// process switches the same document in the middle of it.
+const maxActivateTries = 3
 
 // Activate makes a staged import the active version of its document, in
 // one atomic switch; the version it replaces can be restored by Rollback.
@@ -201,36 +302,36 @@ func (s *Store) Activate(ctx context.Context, stagedID, by string) (*Document, e
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
-	st, err := s.StagedImport(stagedID)
+	st, err := s.staged(ctx, stagedID)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.rebase(st)
-	if err != nil {
-		return nil, fmt.Errorf("activating %s: %w", stagedID, err)
+	for range maxActivateTries {
+		// Merge over what is active now, wherever it was activated.
+		if _, err := s.refresh(ctx); err != nil {
+			return nil, fmt.Errorf("activating %s: %w", stagedID, err)
+		}
+		d, err := s.rebase(st)
+		if err != nil {
+			return nil, fmt.Errorf("activating %s: %w", stagedID, err)
+		}
+		if by != "" && by != d.Version.ImportedBy {
+			d.Version.Note = strings.TrimSpace(d.Version.Note + " activated by " + by)
+		}
+		var base string
+		if cur := s.Document(d.ID); cur != nil {
+			base = cur.Version.ID
+		}
+		err = s.b.activate(ctx, d, base, stagedID)
+		if errors.Is(err, errConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("activating %s: %w", stagedID, err)
+		}
+		return d, s.serve(d)
 	}
-	if by != "" && by != d.Version.ImportedBy {
-		d.Version.Note = strings.TrimSpace(d.Version.Note + " activated by " + by)
-	}
-	if err := os.MkdirAll(filepath.Join(s.dir, d.ID), 0o755); err != nil {
-		return nil, fmt.Errorf("activating %s: %w", stagedID, err)
-	}
-	if err := writeJSON(s.versionPath(d.ID, d.Version.ID), d); err != nil {
-		return nil, fmt.Errorf("activating %s: %w", stagedID, err)
-	}
-	p, err := s.readPointer(d.ID)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	if p.Active != "" {
-		p.History = append(p.History, p.Active)
-	}
-	p.Active = d.Version.ID
-	if err := s.switchTo(d, p); err != nil {
-		return nil, err
-	}
-	_ = os.Remove(s.stagedPath(stagedID)) // the version is active; a leftover staged file is harmless
-	return d, nil
+	return nil, fmt.Errorf("activating %s: %s kept changing in another process; try again", stagedID, st.Doc.ID)
 }
 
 // rebase returns the staged document, merged again over the active
@@ -238,26 +339,22 @@ func (s *Store) Activate(ctx context.Context, stagedID, by string) (*Document, e
 // by the watch must not bring back the ru text an admin has replaced
 // meanwhile), and checked again.
 func (s *Store) rebase(st *Staged) (*Document, error) {
-	d := st.Doc
-	if d == nil {
+	if st.Doc == nil {
 		return nil, errors.New("staged import holds no document")
 	}
+	d := *st.Doc // a copy: an activation that conflicts is merged again
 	cur := s.Document(d.ID)
 	if cur == nil || cur.Version.ID == st.Base {
-		return d, nil
+		return &d, nil
 	}
-	merged := *d
-	merged.Texts = map[Lang]*Text{}
-	for l, t := range cur.Texts {
-		merged.Texts[l] = t
-	}
+	d.Texts = maps.Clone(cur.Texts)
 	for _, l := range st.Langs {
-		merged.Texts[l] = d.Texts[l]
+		d.Texts[l] = st.Doc.Texts[l]
 	}
-	if err := Validate(&merged); err != nil {
+	if err := Validate(&d); err != nil {
 		return nil, fmt.Errorf("version %s was activated since this import was staged, and together they are not valid: %w", cur.Version.ID, err)
 	}
-	return &merged, nil
+	return &d, nil
 }
 
 // Discard drops a staged import.
@@ -267,10 +364,11 @@ func (s *Store) Discard(stagedID string) error {
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
-	if err := os.Remove(s.stagedPath(stagedID)); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("no staged import %q", stagedID)
-		}
+	err := s.b.dropStaged(context.Background(), stagedID)
+	if errors.Is(err, errNotFound) {
+		return fmt.Errorf("no staged import %q", stagedID)
+	}
+	if err != nil {
 		return fmt.Errorf("discarding %s: %w", stagedID, err)
 	}
 	return nil
@@ -283,55 +381,33 @@ func (s *Store) Rollback(ctx context.Context, doc, by string) (*Document, error)
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
-	p, err := s.readPointer(doc)
-	if errors.Is(err, fs.ErrNotExist) {
+	prev, err := s.b.rollback(ctx, doc)
+	switch {
+	case errors.Is(err, errNotFound):
 		return nil, fmt.Errorf("rolling back %s: no version imported", doc)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(p.History) == 0 {
+	case errors.Is(err, errNoHistory):
 		return nil, fmt.Errorf("rolling back %s: no earlier version to restore", doc)
+	case err != nil:
+		return nil, fmt.Errorf("rolling back %s: %w", doc, err)
 	}
-	prev := p.History[len(p.History)-1]
-	d, err := s.readVersion(doc, prev)
+	d, err := s.b.version(ctx, doc, prev)
 	if err != nil {
 		return nil, fmt.Errorf("rolling back %s: %w", doc, err)
 	}
 	if by != "" {
 		d.Version.Note = strings.TrimSpace(d.Version.Note + " restored by " + by)
 	}
-	if err := s.switchTo(d, pointer{Active: prev, History: p.History[:len(p.History)-1]}); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d, s.serve(d)
 }
 
 // Versions lists the stored versions of a document, oldest first.
 func (s *Store) Versions(doc string) ([]Version, error) {
-	entries, err := os.ReadDir(filepath.Join(s.dir, doc))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	vs, err := s.b.versions(context.Background(), doc)
 	if err != nil {
 		return nil, fmt.Errorf("listing versions of %s: %w", doc, err)
 	}
-	var out []Version
-	for _, e := range entries {
-		id, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || !reID.MatchString(id) {
-			continue
-		}
-		var v struct {
-			Version Version `json:"version"`
-		}
-		if err := readJSON(filepath.Join(s.dir, doc, e.Name()), &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v.Version)
-	}
-	slices.SortFunc(out, func(a, b Version) int { return a.ImportedAt.Compare(b.ImportedAt) })
-	return out, nil
+	slices.SortFunc(vs, func(a, b Version) int { return a.ImportedAt.Compare(b.ImportedAt) })
+	return vs, nil
 }
 
 // ImportDir stages and activates every document found in a source
@@ -359,11 +435,8 @@ func (s *Store) ImportDir(ctx context.Context, dir, by string) ([]*Document, err
 	return out, nil
 }
 
-// switchTo writes the active pointer and then serves d.
-func (s *Store) switchTo(d *Document, p pointer) error {
-	if err := writeJSON(filepath.Join(s.dir, d.ID, "active.json"), p); err != nil {
-		return fmt.Errorf("switching %s to %s: %w", d.ID, d.Version.ID, err)
-	}
+// serve makes d, just switched to in the backend, the served version.
+func (s *Store) serve(d *Document) error {
 	s.mu.Lock()
 	s.docs[d.ID] = d
 	s.mu.Unlock()
@@ -385,31 +458,6 @@ func (s *Store) realign() error {
 	return nil
 }
 
-func (s *Store) readPointer(doc string) (pointer, error) {
-	var p pointer
-	err := readJSON(filepath.Join(s.dir, doc, "active.json"), &p)
-	if err == nil && !reID.MatchString(p.Active) {
-		err = fmt.Errorf("%s: bad active version %q", filepath.Join(s.dir, doc, "active.json"), p.Active)
-	}
-	return p, err
-}
-
-func (s *Store) readVersion(doc, id string) (*Document, error) {
-	var d Document
-	if err := readJSON(s.versionPath(doc, id), &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
-func (s *Store) versionPath(doc, id string) string {
-	return filepath.Join(s.dir, doc, id+".json")
-}
-
-func (s *Store) stagedPath(id string) string {
-	return filepath.Join(s.dir, "staged", id+".json")
-}
-
 // versionID is the import time plus a hash of the texts' sources, so ids
 // sort by time and tell different contents apart.
 func versionID(t time.Time, d *Document) string {
@@ -418,44 +466,4 @@ func versionID(t time.Time, d *Document) string {
 		fmt.Fprintf(h, "%s:%s\n", l, d.Texts[l].Source.SHA256)
 	}
 	return t.Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(h.Sum(nil))[:8]
-}
-
-// writeJSON writes v to path atomically: a temporary file in the same
-// directory, synced, then renamed over the target.
-func writeJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", " ")
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
-	return nil
 }

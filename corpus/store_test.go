@@ -42,11 +42,11 @@ func point(d *Document, lang Lang, art, pt string) string {
 }
 
 func TestStoreVersionSwitchAndRestore(t *testing.T) {
-	dir := t.TempDir()
-	s, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	forEachStore(t, testStoreVersionSwitchAndRestore)
+}
+
+func testStoreVersionSwitchAndRestore(t *testing.T, data *storeData) {
+	s := data.open(t)
 	if !s.Empty() {
 		t.Fatal("new store not empty")
 	}
@@ -89,10 +89,7 @@ func TestStoreVersionSwitchAndRestore(t *testing.T) {
 	}
 
 	// The switch survives a restart.
-	s, err = OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = data.open(t)
 	if got := point(s.Document("kz2026"), RU, "4", "1"); got != "Собрание состоит из ста двадцати депутатов." {
 		t.Fatalf("after reopen: %q", got)
 	}
@@ -112,10 +109,7 @@ func TestStoreVersionSwitchAndRestore(t *testing.T) {
 	if back.Version.ID != v1.Version.ID {
 		t.Errorf("rolled back to %s, want %s", back.Version.ID, v1.Version.ID)
 	}
-	s, err = OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = data.open(t)
 	if got := point(s.Document("kz2026"), RU, "4", "1"); got != "Собрание состоит из ста депутатов." {
 		t.Fatalf("after rollback and reopen: %q", got)
 	}
@@ -125,13 +119,13 @@ func TestStoreVersionSwitchAndRestore(t *testing.T) {
 }
 
 func TestStoreFailedImportChangesNothing(t *testing.T) {
-	dir := t.TempDir()
-	s, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	forEachStore(t, testStoreFailedImportChangesNothing)
+}
+
+func testStoreFailedImportChangesNothing(t *testing.T, data *storeData) {
+	s := data.open(t)
 	active := stageAndActivate(t, s, "kz2026", miniFiles(t, "mini2026-ru.txt", "mini2026-kk.txt"))
-	before := listFiles(t, dir)
+	before := data.snapshot(t)
 
 	kk := strings.Replace(string(readTestdata(t, "mini2026-kk.txt")), "2. Депутаттардың", "Депутаттардың", 1)
 	bad := []StageRequest{
@@ -154,26 +148,24 @@ func TestStoreFailedImportChangesNothing(t *testing.T) {
 	if got := s.Document("kz2026"); got.Version.ID != active.Version.ID {
 		t.Errorf("active version changed to %s", got.Version.ID)
 	}
-	if after := listFiles(t, dir); !slices.Equal(before, after) {
-		t.Errorf("files changed:\n%v\n%v", before, after)
+	if _, err := s.Rollback(t.Context(), "kz2026", "admin"); err == nil {
+		t.Error("rolled back past the first version")
+	}
+	if after := data.snapshot(t); !slices.Equal(before, after) {
+		t.Errorf("stored data changed:\n%.2000v\n%.2000v", before, after)
 	}
 }
 
-func TestStoreStagedImports(t *testing.T) {
-	dir := t.TempDir()
-	s, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestStoreStagedImports(t *testing.T) { forEachStore(t, testStoreStagedImports) }
+
+func testStoreStagedImports(t *testing.T, data *storeData) {
+	s := data.open(t)
 	st, err := s.Stage(t.Context(), StageRequest{Doc: "kz2026", Files: miniFiles(t, "mini2026-ru.txt"), By: "watch"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A staged import waits for the admin across a restart.
-	s, err = OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = data.open(t)
 	if got, err := s.StagedImport(st.ID); err != nil || got.Doc.ID != "kz2026" {
 		t.Fatalf("StagedImport after reopen = %v, %v", got, err)
 	}
@@ -196,11 +188,10 @@ func TestStoreStagedImports(t *testing.T) {
 	}
 }
 
-func TestStoreRecordsSource(t *testing.T) {
-	s, err := OpenStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestStoreRecordsSource(t *testing.T) { forEachStore(t, testStoreRecordsSource) }
+
+func testStoreRecordsSource(t *testing.T, stored *storeData) {
+	s := stored.open(t)
 	data := readTestdata(t, "mini2026-ru.txt")
 	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	d := stageAndActivate(t, s, "kz2026", []SourceFile{{Name: "K2600000000-rus.txt", Data: data, URL: "https://adilet.zan.kz/rus/docs/K2600000000/download/docx", FetchedAt: at}})
@@ -217,12 +208,11 @@ func TestStoreRecordsSource(t *testing.T) {
 	}
 }
 
-func TestStoreAlignmentOverrides(t *testing.T) {
-	dir := t.TempDir()
-	s, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestStoreAlignmentOverrides(t *testing.T) { forEachStore(t, testStoreAlignmentOverrides) }
+
+func testStoreAlignmentOverrides(t *testing.T, data *storeData) {
+	dir := data.dir
+	s := data.open(t)
 	stageAndActivate(t, s, "kz2026", miniFiles(t, "mini2026-ru.txt", "mini2026-kk.txt"))
 	stageAndActivate(t, s, "kz1995", miniFiles(t, "mini1995-ru.txt", "mini1995-en.txt"))
 	// Computed: the Assembly's term (2026 Art. 4) follows the Parliament (1995 Art. 3).
@@ -232,10 +222,7 @@ func TestStoreAlignmentOverrides(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "alignment.yaml"), []byte("# admin\n\"4\": [\"2\", \"3\"]\n\"1\": []\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err = OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = data.open(t)
 	a := s.Alignment()
 	if got := a.Predecessors("4"); !slices.Equal(got, []string{"2", "3"}) {
 		t.Errorf("overridden predecessors of 4 = %v", got)
@@ -249,12 +236,12 @@ func TestStoreAlignmentOverrides(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "alignment.yaml"), []byte("\"4\": [unclosed\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenStore(dir); err == nil || !strings.Contains(err.Error(), "alignment.yaml") {
+	if _, err := data.connect(t); err == nil || !strings.Contains(err.Error(), "alignment.yaml") {
 		t.Errorf("broken overrides: %v", err)
 	}
 }
 
-func listFiles(t *testing.T, dir string) []string {
+func listFiles(t testing.TB, dir string) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -275,11 +262,10 @@ func listFiles(t *testing.T, dir string) []string {
 }
 
 // Readers keep being served while versions switch (run with -race).
-func TestStoreServesDuringSwitch(t *testing.T) {
-	s, err := OpenStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestStoreServesDuringSwitch(t *testing.T) { forEachStore(t, testStoreServesDuringSwitch) }
+
+func testStoreServesDuringSwitch(t *testing.T, data *storeData) {
+	s := data.open(t)
 	stageAndActivate(t, s, "kz2026", miniFiles(t, "mini2026-ru.txt", "mini2026-kk.txt"))
 	done := make(chan struct{})
 	go func() {
@@ -302,10 +288,11 @@ func TestStoreServesDuringSwitch(t *testing.T) {
 
 // A staged kk text activated after a newer ru version keeps that ru text.
 func TestStoreActivateRebasesStaleImport(t *testing.T) {
-	s, err := OpenStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	forEachStore(t, testStoreActivateRebasesStaleImport)
+}
+
+func testStoreActivateRebasesStaleImport(t *testing.T, data *storeData) {
+	s := data.open(t)
 	stageAndActivate(t, s, "kz2026", miniFiles(t, "mini2026-ru.txt", "mini2026-kk.txt"))
 	kk := strings.Replace(string(readTestdata(t, "mini2026-kk.txt")), "жүз депутаттан", "жүз жиырма депутаттан", 1)
 	staleKK, err := s.Stage(t.Context(), StageRequest{Doc: "kz2026", Files: []SourceFile{{Name: "kk.txt", Lang: KK, Data: []byte(kk)}}, By: "watch"})
@@ -323,5 +310,130 @@ func TestStoreActivateRebasesStaleImport(t *testing.T) {
 	}
 	if got := point(d, KK, "4", "1"); !strings.Contains(got, "жүз жиырма") {
 		t.Errorf("kk text = %q", got)
+	}
+}
+
+// Two Stores on the same data are two replicas: what one switches, the
+// other serves once it refreshes.
+func TestStoreReplicas(t *testing.T) { forEachStore(t, testStoreReplicas) }
+
+func testStoreReplicas(t *testing.T, data *storeData) {
+	a, b := data.open(t), data.open(t)
+	v1 := stageAndActivate(t, a, "kz2026", miniFiles(t, "mini2026-ru.txt", "mini2026-kk.txt"))
+	if b.Document("kz2026") != nil {
+		t.Fatal("b serves a version it has not refreshed to")
+	}
+	ids, err := b.ActiveVersions(t.Context())
+	if err != nil || ids["kz2026"] != v1.Version.ID || len(ids) != 1 {
+		t.Fatalf("ActiveVersions = %v, %v; want kz2026 %s", ids, err, v1.Version.ID)
+	}
+	refresh := func(s *Store, want bool) {
+		t.Helper()
+		changed, err := s.Refresh(t.Context())
+		if err != nil || changed != want {
+			t.Fatalf("Refresh = %v, %v; want %v", changed, err, want)
+		}
+	}
+	refresh(b, true)
+	if got := b.Document("kz2026"); got == nil || got.Version.ID != v1.Version.ID {
+		t.Fatalf("b serves %v after refresh", got)
+	}
+	refresh(b, false)
+
+	// An import staged on a is confirmed on b: the admin's button reached
+	// another replica.
+	ru := strings.Replace(string(readTestdata(t, "mini2026-ru.txt")), "из ста депутатов", "из ста двадцати депутатов", 1)
+	st, err := a.Stage(t.Context(), StageRequest{Doc: "kz2026", Files: []SourceFile{{Name: "ru.txt", Lang: RU, Data: []byte(ru)}}, By: "tg:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := b.Activate(t.Context(), st.ID, "tg:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Document("kz2026").Version.ID; got != v1.Version.ID {
+		t.Fatalf("a switched to %s before refreshing", got)
+	}
+	refresh(a, true)
+	if got := point(a.Document("kz2026"), RU, "4", "1"); !strings.Contains(got, "ста двадцати") {
+		t.Fatalf("a serves %q after refresh", got)
+	}
+
+	// A rollback on a reaches b.
+	back, err := a.Rollback(t.Context(), "kz2026", "admin")
+	if err != nil || back.Version.ID != v1.Version.ID {
+		t.Fatalf("Rollback = %v, %v", back, err)
+	}
+	refresh(b, true)
+	if got := b.Document("kz2026").Version.ID; got != v1.Version.ID {
+		t.Fatalf("b serves %s after the rollback on a", got)
+	}
+
+	// b stages a kk text, then a activates a new ru text. b's activation,
+	// with no refresh in between, merges over a's ru and does not undo it.
+	kk := strings.Replace(string(readTestdata(t, "mini2026-kk.txt")), "жүз депутаттан", "жүз жиырма депутаттан", 1)
+	stKK, err := b.Stage(t.Context(), StageRequest{Doc: "kz2026", Files: []SourceFile{{Name: "kk.txt", Lang: KK, Data: []byte(kk)}}, By: "watch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stageAndActivate(t, a, "kz2026", []SourceFile{{Name: "ru.txt", Lang: RU, Data: []byte(ru)}})
+	v4, err := b.Activate(t.Context(), stKK.ID, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := point(v4, RU, "4", "1"); !strings.Contains(got, "ста двадцати") {
+		t.Errorf("b's activation took the ru text back to %q", got)
+	}
+	if got := point(v4, KK, "4", "1"); !strings.Contains(got, "жүз жиырма") {
+		t.Errorf("kk text = %q", got)
+	}
+	refresh(a, true)
+	if got := a.Document("kz2026").Version.ID; got != v4.Version.ID || v4.Version.ID == v2.Version.ID {
+		t.Errorf("a serves %s, want %s", got, v4.Version.ID)
+	}
+	vs, err := a.Versions("kz2026")
+	if err != nil || len(vs) != 4 {
+		t.Errorf("Versions = %d, %v; want 4", len(vs), err)
+	}
+}
+
+// A backend refuses to switch from a version that is no longer active,
+// and changes nothing then.
+func TestStoreActivateConflict(t *testing.T) { forEachStore(t, testStoreActivateConflict) }
+
+func testStoreActivateConflict(t *testing.T, data *storeData) {
+	s := data.open(t)
+	stageAndActivate(t, s, "kz2026", miniFiles(t, "mini2026-ru.txt", "mini2026-kk.txt"))
+	st, err := s.Stage(t.Context(), StageRequest{Doc: "kz2026", Files: miniFiles(t, "mini2026-ru.txt"), By: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := data.snapshot(t)
+	for _, base := range []string{"", "20260101T000000Z-00000000"} {
+		if err := s.b.activate(t.Context(), st.Doc, base, st.ID); !errors.Is(err, errConflict) {
+			t.Errorf("activate over %q: %v, want errConflict", base, err)
+		}
+	}
+	if after := data.snapshot(t); !slices.Equal(before, after) {
+		t.Errorf("a refused switch changed the stored data:\n%.2000v\n%.2000v", before, after)
+	}
+}
+
+// Replicas that start together all open the store (on PostgreSQL, their
+// table creations race).
+func TestStoreOpenTogether(t *testing.T) { forEachStore(t, testStoreOpenTogether) }
+
+func testStoreOpenTogether(t *testing.T, data *storeData) {
+	errs := make(chan error, 4)
+	for range cap(errs) {
+		go func() {
+			_, err := data.connect(t)
+			errs <- err
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

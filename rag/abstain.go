@@ -77,6 +77,10 @@ func offTopicCues(text string, own []string) (cues []string, injection bool) {
 // and more; off-topic ones that slip past the cue words, less.
 const minSupport = 0.5
 
+// fixedShare is how much a misspelt word matched through its correction
+// counts towards support.
+const fixedShare = 0.6
+
 // intentWords mark a question about what is allowed, owed or guaranteed
 // ("можно ли", "имею право", "законно", "бола ма", "міндетті ме"); they are
 // matched as folded word forms since most are stop words for search.
@@ -116,17 +120,26 @@ func (idx *index) shouldAbstain(an *query, top []articleKey) string {
 	case len(an.terms) == 0 || len(top) == 0:
 		return "no words in common"
 	}
-	if an.compare || an.context != "" || hasIntent(an.text) {
-		return "" // about the constitutions, a follow-up, or about rights and duties
+	if an.compare || hasIntent(an.text) || idx.supported(an, top) {
+		return "" // about the constitutions, about rights and duties, or well matched
 	}
-	best := 0.0
+	// A follow-up ("а если второе гражданство российское?") may add words
+	// the law lacks: it is on topic when the question it continues is.
+	if p := an.prev; p != nil && (p.compare || hasIntent(p.text) || idx.supported(p, top)) {
+		return ""
+	}
+	return "low support"
+}
+
+// supported reports whether one of the best articles accounts for enough
+// of the question's information.
+func (idx *index) supported(an *query, top []articleKey) bool {
 	for _, ak := range top[:min(3, len(top))] {
-		best = max(best, idx.support(an, ak))
+		if idx.support(an, ak) >= minSupport {
+			return true
+		}
 	}
-	if best < minSupport {
-		return "low support"
-	}
-	return ""
+	return false
 }
 
 func isNumber(t string) bool {
@@ -160,13 +173,18 @@ func (idx *index) support(an *query, ak articleKey) float64 {
 		}
 		seen[t] = true
 		w := idx.lex.idf(t)
+		if fixes := an.fixes[t]; len(fixes) > 0 {
+			// A misspelt word ("утвирждает") weighs what its correction
+			// would, not the most as a word the texts lack.
+			w = idx.lex.idf(fixes[0])
+		}
 		total += w
 		switch {
 		case terms[t], explained[t]:
 			covered += w
 		case slices.ContainsFunc(an.fixes[t], func(n string) bool { return terms[n] }):
 			// A correction is a guess ("биік" is one letter from "билік").
-			covered += w / 2
+			covered += w * fixedShare
 		}
 	}
 	if total == 0 {

@@ -55,6 +55,7 @@ func newIndex(docs []*corpus.Document, chunks []chunk, al aligner) *index {
 	for i := range chunks {
 		c := &chunks[i]
 		terms[i] = textkit.Terms(c.context, textkit.Lang(c.lang))
+		terms[i] = append(terms[i], quantityKeys(c.context, textkit.Lang(c.lang))...)
 		at := idx.articleTerms[c.articleKey()]
 		if at == nil {
 			at = map[string]bool{}

@@ -15,12 +15,57 @@ const (
 	weightGlossary = 0.45
 	weightTypo     = 0.7
 	weightContext  = 0.5
-	weightPrefix   = 0.3
+	// weightContextLong weighs the previous question's keys when a
+	// follow-up has several keys of its own ("а если второе гражданство
+	// российское?").
+	weightContextLong = 0.3
+	weightPrefix      = 0.3
+	weightQuantity    = 0.3
+	weightQuantityOf  = 0.7
 )
 
 // followUpTerms: a question with fewer keys of its own ("а в 1995?",
 // "ал бұрын ше?") is read together with the previous question.
 const followUpTerms = 3
+
+// followUpDepth is how far back a chain of follow-ups is followed.
+const followUpDepth = 3
+
+// followUpOpeners begin a question that continues the previous one
+// ("а если…", "а что…", "ал егер…", "и ещё…"); folded.
+var followUpOpeners = foldedSet(`а ал и или тогда онда ещё еще также да`)
+
+// isFollowUp reports whether a question reads as a continuation of the
+// previous one: it is short, opens with "а/ал/и…", or ends with the Kazakh
+// "…ше?" ("what about…?").
+func isFollowUp(text string, own []string) bool {
+	if len(own) < followUpTerms {
+		return true
+	}
+	ws := textkit.Words(text)
+	if len(ws) == 0 {
+		return false
+	}
+	return followUpOpeners[textkit.Fold(ws[0])] || textkit.Fold(ws[len(ws)-1]) == "she"
+}
+
+// previous analyses the question a follow-up continues: the last one
+// asked, itself read with its own history when it was a follow-up too.
+// A previous question that was off-topic gives no context.
+func (idx *index) previous(q Question, g *glossary.Glossary) *query {
+	if len(q.History) == 0 {
+		return nil
+	}
+	h := q.History[:len(q.History)-1]
+	if len(q.History) > followUpDepth {
+		h = q.History[len(q.History)-followUpDepth : len(q.History)-1]
+	}
+	prev := idx.analyse(Question{Text: q.History[len(q.History)-1].Question, History: h}, g)
+	if len(prev.offTopic) > 0 || prev.injection {
+		return nil
+	}
+	return prev
+}
 
 // query is a question analysed for search.
 type query struct {
@@ -37,8 +82,10 @@ type query struct {
 	fixes     map[string][]string
 	offTopic  []string // off-topic cues found
 	injection bool
-	// context is the previous question when this one is a short follow-up.
+	// context is the previous question when this one follows up on it,
+	// and prev its analysis.
 	context string
+	prev    *query
 }
 
 // analyse detects the language, references, comparison and off-topic cues
@@ -48,6 +95,9 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 	lang := det.Lang
 	if !det.Sure && (q.Lang == corpus.KK || q.Lang == corpus.RU) {
 		lang = textkit.Lang(q.Lang)
+	}
+	if lang == textkit.Russian && !det.Latin && idx.readsAsKazakh(q.Text) {
+		lang = textkit.Kazakh
 	}
 	an := &query{text: q.Text, lang: corpus.Lang(lang), refs: textkit.ParseRefs(q.Text), fixes: map[string][]string{}}
 	an.own = textkit.Terms(q.Text, textkit.Lang(lang))
@@ -85,13 +135,27 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 			}
 		}
 	}
-	if len(an.own) < followUpTerms && len(an.refs) == 0 && len(q.History) > 0 && !an.injection {
-		an.context = q.History[len(q.History)-1].Question
-		prev := textkit.Detect(an.context).Lang
-		for _, t := range textkit.Terms(an.context, prev) {
-			if !(an.compare && (comparisonCues[t] || comparisonCuesKK[t] || constitutionWords[t])) {
-				add(t, weightContext)
+	if prev := idx.previous(q, g); prev != nil && len(an.refs) == 0 && !an.injection && isFollowUp(q.Text, an.own) {
+		an.context, an.prev = prev.text, prev
+		w := weightContext
+		if len(an.own) >= followUpTerms {
+			w = weightContextLong // the question says much itself
+		}
+		if len(an.own) < followUpTerms && prev.compare {
+			an.compare = true // "Что изменилось в статусе Президента?" — "а у Курултая?"
+		}
+		for p := prev; p != nil; p = p.prev {
+			for _, t := range p.own {
+				if !(an.compare && (comparisonCues[t] || comparisonCuesKK[t] || constitutionWords[t])) {
+					add(t, w)
+				}
 			}
+		}
+	}
+	if asksQuantity(q.Text) {
+		add(quantityKey, weightQuantity)
+		for _, t := range an.own {
+			add(quantityKey+":"+t, weightQuantityOf)
 		}
 	}
 	// The glossary sees corrected words too: "армяю" still means the army.
@@ -99,7 +163,7 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 	for t := range weights {
 		seen = append(seen, t)
 	}
-	an.expansions = g.Expand(seen)
+	an.expansions = g.Expand(seen, textkit.Lang(lang))
 	for _, e := range an.expansions {
 		for _, t := range e.Terms {
 			add(t, weightGlossary)
@@ -110,6 +174,24 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 	}
 	slices.SortFunc(an.terms, func(a, b weightedTerm) int { return strings.Compare(a.term, b.term) })
 	return an
+}
+
+// readsAsKazakh reports whether a question written in Cyrillic without
+// Kazakh letters is Kazakh typed on a Russian keyboard ("адам кукыктары
+// жонындеги укил кимге багынады"): read as Kazakh, clearly more of its
+// words are words of the texts than read as Russian.
+func (idx *index) readsAsKazakh(text string) bool {
+	known := func(lang textkit.Lang) int {
+		n := 0
+		for _, t := range textkit.Terms(text, lang) {
+			if idx.lex.df(t) > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	kk, ru := known(textkit.Kazakh), known(textkit.Russian)
+	return kk >= ru+2
 }
 
 // embedText is what the vector channel embeds: the question and the
@@ -127,6 +209,40 @@ func (q *query) embedText() string {
 		b.WriteString(e.Text[textkit.Lang(q.lang)])
 	}
 	return b.String()
+}
+
+// quantityKey marks a passage that states a quantity in words, and
+// quantityKey:key one that counts key ("ста сорока пяти депутатов"):
+// "сколько депутатов?" is answered by the passage that gives their number,
+// not by the one that names deputies most often.
+const quantityKey = "#quantity"
+
+// quantityKeys are the quantity marks of a passage.
+func quantityKeys(text string, lang textkit.Lang) []string {
+	qs := textkit.Quantities(text, lang)
+	if len(qs) == 0 {
+		return nil
+	}
+	out := []string{quantityKey}
+	for _, q := range qs {
+		if q.Of != "" {
+			out = append(out, quantityKey+":"+q.Of)
+		}
+	}
+	return out
+}
+
+// quantityWords ask "how many, how long, how old", folded.
+var quantityWords = foldedSet(`сколько скока скоко скольки сколька скольких скольким каков какова
+қанша неше нешеге нешеде нешінші қаншаға қаншада қанша жыл`)
+
+func asksQuantity(text string) bool {
+	for _, w := range textkit.Words(text) {
+		if quantityWords[textkit.Fold(w)] {
+			return true
+		}
+	}
+	return false
 }
 
 // comparisonCues are words of "what changed since 1995?" questions, as stems.

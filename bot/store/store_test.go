@@ -2,17 +2,14 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"reflect"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"atazan/internal/testsupport"
 )
 
 // backend opens a fresh, empty store and tells how to reopen the same data.
@@ -28,30 +25,12 @@ func backends(t *testing.T) []backend {
 		dir := t.TempDir()
 		return func() (*Store, error) { return Open(context.Background(), dir, "") }
 	}}}
-	base := os.Getenv("ATAZAN_TEST_DATABASE_URL")
-	if base == "" {
-		t.Log("ATAZAN_TEST_DATABASE_URL not set: PostgreSQL skipped")
+	if testsupport.PostgresURL(t) == "" {
 		return list
 	}
 	return append(list, backend{"postgres", func(t *testing.T) func() (*Store, error) {
-		schema := "test_" + strings.ToLower(rand.Text()[:12])
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatalf("creating schema: %v", err)
-		}
-		t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return func() (*Store, error) { return Open(context.Background(), "", u.String()) }
+		dsn := testsupport.PostgresSchema(t)
+		return func() (*Store, error) { return Open(context.Background(), "", dsn) }
 	}})
 }
 

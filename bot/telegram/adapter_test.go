@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 
 	"atazan/bot"
 	"atazan/bot/telegram/telegramtest"
+	"atazan/internal/testsupport"
 )
 
 const testToken = "123456:TEST-token-never-logged"
@@ -73,28 +73,10 @@ func (c *fakeCore) incoming() []bot.Incoming {
 	return append([]bot.Incoming(nil), c.seen...)
 }
 
-// syncBuffer is a log sink tests can read while the adapter writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type harness struct {
 	srv  *telegramtest.Server
 	a    *Adapter
-	logs *syncBuffer
+	logs *testsupport.Buffer
 	stop func() // stops Run and waits for it
 }
 
@@ -103,7 +85,7 @@ func start(t testing.TB, core Core, configure ...func(*Options)) *harness {
 	t.Helper()
 	srv := telegramtest.NewServer(testToken)
 	t.Cleanup(srv.Close)
-	logs := &syncBuffer{}
+	logs := &testsupport.Buffer{}
 	opts := Options{
 		Token:    testToken,
 		Endpoint: srv.Endpoint(),

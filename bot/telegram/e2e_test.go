@@ -7,7 +7,6 @@ package telegram
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,12 +19,9 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"atazan/bot"
-	"atazan/bot/store"
+	"atazan/bot/bottest"
 	"atazan/bot/telegram/telegramtest"
-	"atazan/config"
 	"atazan/corpus"
-	"atazan/rag"
 )
 
 // adminID is the Telegram user the e2e core treats as an admin.
@@ -45,36 +41,10 @@ func startE2E(t testing.TB, configure ...func(*Options)) *e2e {
 // startBot runs the whole bot on the corpus source in src.
 func startBot(t testing.TB, src string, configure ...func(*Options)) *e2e {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	cs, err := corpus.OpenStore(filepath.Join(dir, "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.ImportDir(ctx, src, "test"); err != nil {
-		t.Fatal(err)
-	}
-	engine, err := rag.New(ctx, rag.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := engine.Load(ctx, cs.Documents(), cs.Alignment()); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	cfg := config.Default().Bot
-	cfg.RatePerMinute = 1000 // the tests ask fast; rate limits are the core's tests
-	core := bot.New(bot.Options{
-		Engine: engine, Corpus: cs, Store: st,
-		Admins: []string{"tg:" + strconv.Itoa(adminID)},
-		Bot:    cfg,
-		Log:    slog.New(slog.DiscardHandler),
+	core, cs := bottest.NewCore(t, src, bottest.Options{
+		Admins:        []string{"tg:" + strconv.Itoa(adminID)},
+		RatePerMinute: 1000, // the tests ask fast; rate limits are the core's tests
 	})
-	t.Cleanup(func() { core.Close() })
 	return &e2e{harness: start(t, core, configure...), corpus: cs}
 }
 

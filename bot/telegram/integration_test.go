@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,28 +8,15 @@ import (
 
 	"atazan/bot/telegram/telegramtest"
 	"atazan/corpus"
+	"atazan/internal/testsupport"
 )
-
-// officialSource is the directory of the official texts, or skips the test
-// (fails it in CI, where the texts must be there).
-func officialSource(t *testing.T) string {
-	t.Helper()
-	src := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
-	if src == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no official corpus source in CI (ATAZAN_CORPUS_SRC or ../shared/corpus-src)")
-		}
-		t.Skip("no official corpus source; set ATAZAN_CORPUS_SRC")
-	}
-	return src
-}
 
 // TestIntegrationEveryArticleReachesTelegram sends every article with
 // numbered points of the official 2026 text, in both languages, as the
 // "full article" button does, and checks that Telegram would accept every
 // part and that the article arrives whole, from its heading to its last point.
 func TestIntegrationEveryArticleReachesTelegram(t *testing.T) {
-	h := startBot(t, officialSource(t))
+	h := startBot(t, testsupport.CorpusSource(t))
 	doc := h.corpus.Document("kz2026")
 	if doc == nil {
 		t.Fatal("kz2026 was not imported")

@@ -8,43 +8,14 @@ import (
 	"time"
 
 	"atazan/bot"
-	"atazan/bot/store"
-	"atazan/config"
-	"atazan/corpus"
-	"atazan/rag"
+	"atazan/bot/bottest"
 )
 
 // newRealCore builds the real conversation core over the real retrieval
 // engine, on an invented three-article fixture corpus.
 func newRealCore(t *testing.T) *bot.Core {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	cs, err := corpus.OpenStore(dir + "/corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.ImportDir(ctx, "testdata/corpus-src", "test"); err != nil {
-		t.Fatal(err)
-	}
-	engine, err := rag.New(ctx, rag.Options{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := engine.Load(ctx, cs.Documents(), cs.Alignment()); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default().Bot
-	core := bot.New(bot.Options{Engine: engine, Corpus: cs, Store: st, Bot: cfg, Log: slog.New(slog.DiscardHandler),
-		Now: func() time.Time { return t0 }})
-	t.Cleanup(func() {
-		core.Close()
-		st.Close()
-	})
+	core, _ := bottest.NewCore(t, "testdata/corpus-src", bottest.Options{Now: func() time.Time { return t0 }})
 	return core
 }
 

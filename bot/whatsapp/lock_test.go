@@ -4,9 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
+
+	"atazan/internal/testsupport"
 )
 
 func openShared(t *testing.T, dsn string) *Session {
@@ -20,11 +21,11 @@ func openShared(t *testing.T, dsn string) *Session {
 }
 
 func TestReplicaLock(t *testing.T) {
-	if testDatabaseURL(t) == "" {
+	if testsupport.PostgresURL(t) == "" {
 		t.Skip("needs PostgreSQL")
 	}
 	ctx := context.Background()
-	dsn := testSchema(t)
+	dsn := testsupport.PostgresSchema(t)
 	one, two := openShared(t, dsn), openShared(t, dsn)
 
 	held, err := tryLock(ctx, one.db, 20*time.Millisecond)
@@ -44,7 +45,7 @@ func TestReplicaLock(t *testing.T) {
 
 	// The holder's database connection dies: the lock is gone, the holder
 	// must hear of it, and the other replica can take over.
-	admin, err := sql.Open("pgx", os.Getenv("ATAZAN_TEST_DATABASE_URL"))
+	admin, err := sql.Open("pgx", testsupport.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +72,10 @@ func TestReplicaLock(t *testing.T) {
 }
 
 func TestRunStandsByWhileAnotherReplicaConnected(t *testing.T) {
-	if testDatabaseURL(t) == "" {
+	if testsupport.PostgresURL(t) == "" {
 		t.Skip("needs PostgreSQL")
 	}
-	dsn := testSchema(t)
+	dsn := testsupport.PostgresSchema(t)
 	other := openShared(t, dsn)
 	held, err := tryLock(context.Background(), other.db, time.Second)
 	if err != nil || held == nil {

@@ -2,11 +2,8 @@ package whatsapp
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"errors"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,8 @@ import (
 
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/types"
+
+	"atazan/internal/testsupport"
 )
 
 // sessionBackend opens a fresh session store; reopen opens it again.
@@ -33,46 +32,15 @@ func sessionBackends(t *testing.T) []sessionBackend {
 			return OpenSession(context.Background(), dir, "", slog.New(slog.DiscardHandler))
 		}
 	}}}
-	if testDatabaseURL(t) == "" {
+	if testsupport.PostgresURL(t) == "" {
 		return list
 	}
 	return append(list, sessionBackend{"postgres", func(t *testing.T) func() (*Session, error) {
-		dsn := testSchema(t)
+		dsn := testsupport.PostgresSchema(t)
 		return func() (*Session, error) {
 			return OpenSession(context.Background(), "", dsn, slog.New(slog.DiscardHandler))
 		}
 	}})
-}
-
-func testDatabaseURL(t *testing.T) string {
-	base := os.Getenv("ATAZAN_TEST_DATABASE_URL")
-	if base == "" {
-		t.Log("ATAZAN_TEST_DATABASE_URL not set: PostgreSQL skipped")
-	}
-	return base
-}
-
-// testSchema creates a schema for one test and returns a DSN that uses it.
-func testSchema(t *testing.T) string {
-	base := os.Getenv("ATAZAN_TEST_DATABASE_URL")
-	schema := "test_wa_" + strings.ToLower(rand.Text()[:12])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func TestSessionUpgradeAndLinkSurvivesReopen(t *testing.T) {

@@ -5,8 +5,9 @@
 package glossary
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -15,8 +16,11 @@ import (
 	"atazan/rag/textkit"
 )
 
-//go:embed glossary.yaml
-var builtin []byte
+// builtin holds the shipped glossary files; each is a YAML list of entries,
+// kept by topic so that vocabulary can grow without one huge file.
+//
+//go:embed *.yaml
+var builtin embed.FS
 
 // entry is one record of the YAML file.
 type entry struct {
@@ -27,7 +31,15 @@ type entry struct {
 
 // phrase is a trigger: every word must occur in the question; a word may be
 // read as Russian or Kazakh, so it has one key per reading.
-type phrase [][]string
+type phrase [][]reading
+
+// reading is the search key of a trigger word read in one language. A
+// question's keys are matched only against readings in its own language:
+// Russian "жильё" and Kazakh "жыл" (a year) fold to the same key.
+type reading struct {
+	lang textkit.Lang
+	key  string
+}
 
 type rule struct {
 	when []phrase
@@ -42,7 +54,20 @@ type Glossary struct {
 
 // Default is the glossary shipped with atazan.
 func Default() *Glossary {
-	g, err := Parse(builtin)
+	names, err := fs.Glob(builtin, "*.yaml")
+	if err != nil {
+		panic(fmt.Sprintf("built-in glossary: %v", err))
+	}
+	var all []byte
+	for _, name := range names {
+		data, err := builtin.ReadFile(name)
+		if err != nil {
+			panic(fmt.Sprintf("built-in glossary %s: %v", name, err))
+		}
+		// Each file is a top-level YAML list, so the files concatenate into one list.
+		all = append(append(all, data...), '\n')
+	}
+	g, err := Parse(all)
 	if err != nil {
 		panic(fmt.Sprintf("built-in glossary: %v", err)) // a broken embedded file is a build error
 	}
@@ -83,10 +108,10 @@ func Parse(data []byte) (*Glossary, error) {
 func parsePhrase(s string) phrase {
 	var p phrase
 	for _, w := range textkit.Words(s) {
-		var keys []string
+		var keys []reading
 		for _, lang := range []textkit.Lang{textkit.Russian, textkit.Kazakh} {
-			if k := textkit.Term(w, lang); len(k) >= minTrigger && !slices.Contains(keys, k) {
-				keys = append(keys, k)
+			if k := textkit.Term(w, lang); len(k) >= minTrigger {
+				keys = append(keys, reading{lang, k})
 			}
 		}
 		if keys == nil {
@@ -105,8 +130,9 @@ type Expansion struct {
 	Matched []string                // the question's keys that triggered it
 }
 
-// Expand returns the rules that the query's terms trigger.
-func (g *Glossary) Expand(terms []string) []Expansion {
+// Expand returns the rules that the query's terms, made by textkit.Terms in
+// language lang, trigger.
+func (g *Glossary) Expand(terms []string, lang textkit.Lang) []Expansion {
 	have := make(map[string]bool, len(terms))
 	for _, t := range terms {
 		have[t] = true
@@ -114,7 +140,7 @@ func (g *Glossary) Expand(terms []string) []Expansion {
 	var out []Expansion
 	for _, r := range g.rules {
 		for _, p := range r.when {
-			if matched := p.match(have); matched != nil {
+			if matched := p.match(have, lang); matched != nil {
 				out = append(out, Expansion{Trigger: p.String(), Text: r.text, Terms: r.add, Matched: matched})
 				break
 			}
@@ -124,14 +150,14 @@ func (g *Glossary) Expand(terms []string) []Expansion {
 }
 
 // match returns the keys that satisfy every word of the phrase, or nil.
-func (p phrase) match(have map[string]bool) []string {
+func (p phrase) match(have map[string]bool, lang textkit.Lang) []string {
 	var out []string
 	for _, keys := range p {
-		i := slices.IndexFunc(keys, func(k string) bool { return have[k] })
+		i := slices.IndexFunc(keys, func(r reading) bool { return r.lang == lang && have[r.key] })
 		if i < 0 {
 			return nil
 		}
-		out = append(out, keys[i])
+		out = append(out, keys[i].key)
 	}
 	return out
 }
@@ -139,7 +165,7 @@ func (p phrase) match(have map[string]bool) []string {
 func (p phrase) String() string {
 	parts := make([]string, len(p))
 	for i, keys := range p {
-		parts[i] = keys[0]
+		parts[i] = keys[0].key
 	}
 	return strings.Join(parts, " ")
 }

@@ -38,7 +38,7 @@ func Term(word string, lang Lang) string {
 		if stopRussian[word] || stopRussian[strings.ReplaceAll(word, "ё", "е")] || (russian.IsStopWord(word) && !countWords[word]) {
 			return ""
 		}
-		return Fold(StemRussian(word))
+		return trimVowel(Fold(StemRussian(word)))
 	}
 	f := Fold(word)
 	if stopKazakh[f] || (lang == Russian && stopRussian[word]) {
@@ -51,7 +51,21 @@ func Term(word string, lang Lang) string {
 	return stem
 }
 
-// Terms is the search keys of a text in language lang, stop words left out.
+// trimVowel drops a final vowel Snowball left on a Russian stem: it reads
+// "Курултая" as an adjective ("курулт") but "Курултай", "Курултае" as
+// nouns ("курулта"); without the vowel every form meets.
+func trimVowel(stem string) string {
+	if n := len(stem); n > minRussianStem && strings.ContainsRune("aeiou", rune(stem[n-1])) {
+		return stem[:n-1]
+	}
+	return stem
+}
+
+// minRussianStem is the shortest folded stem trimVowel leaves.
+const minRussianStem = 4
+
+// Terms is the search keys of a text in language lang, stop words left
+// out, followed by the values of its number words as digits (Numbers).
 func Terms(text string, lang Lang) []string {
 	var out []string
 	for _, w := range Words(text) {
@@ -59,7 +73,7 @@ func Terms(text string, lang Lang) []string {
 			out = append(out, t)
 		}
 	}
-	return out
+	return append(out, Numbers(text, lang)...)
 }
 
 func isDigits(s string) bool {

@@ -17,7 +17,8 @@ type Detection struct {
 // Kazakh question typed without Kazakh letters ("салык толеу мндетты ма").
 var kazakhCues = foldSet(`ма ме ба бе па пе ғой және мен бен пен үшін туралы бойынша қандай қалай
 қайда қашан неше қанша кім не бар жоқ бола болама болады керек пе ше деп екен емес мекен жатыр
-немесе әлде бұл осы сол ол менің оның біз олар сіз сен`)
+немесе әлде бұл осы сол ол менің оның біз олар сіз сен деген дегеніміз дегенді деп дейді ғана
+сияқты керек пе тиіс міндетті болмайды алмайды`)
 
 // russianCues are Russian function words that Kazakh does not use.
 var russianCues = set(`и в во на не что ли как это можно или по за для если меня мне я ты вы
@@ -51,6 +52,8 @@ func Detect(text string) Detection {
 		switch {
 		case hasKazakhLetter(w):
 			kk += 2
+		case russianCues[w] && kazakhCues[Fold(w)]:
+			// "не" is "not" in Russian and "what" in Kazakh: it tells neither.
 		case russianCues[w]:
 			ru += 2
 		case kazakhCues[Fold(w)]:

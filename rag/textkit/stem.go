@@ -31,6 +31,21 @@ var (
 	// kkVerbal are common endings of verbs and verbal nouns ("сайлау",
 	// "алады", "берген"), stripped last so that "сайлау" and "сайлауға" meet.
 	kkVerbal = []string{"adi", "edi", "idi", "gan", "gen", "kan", "ken", "sam", "sem", "sa", "se", "u"}
+	// kkVerbalNoun is the "-у" of a verbal noun, stripped even from a
+	// three-letter root ("беру", "салу", "алу").
+	kkVerbalNoun = []string{"u"}
+	// kkFinite are the endings that mark a word as a verb form: the
+	// present/future "-ады/-йды" ("сайланады", "сайлайды"), participles
+	// "-атын/-ған" ("сайланатын", "берілген"). They are
+	// tried before case endings, which they would otherwise lose their
+	// last letters to ("сайланады" is not an accusative).
+	kkFinite = []string{"atin", "etin", "itin", "adi", "edi", "idi", "gan", "gen", "kan", "ken"}
+	// kkNegation ("-ма/-ба/-па") and kkPassive ("-ыл/-іл/-л/-н") come
+	// between a verb's root and its tense: "сайланбайды" is сайла-н-ба-йды,
+	// "берілмейді" бер-іл-ме-йді. Stripped only after a verb ending, since
+	// nouns end in "-ма" and "-н" too.
+	kkNegation = []string{"ma", "me", "ba", "be", "pa", "pe"}
+	kkPassive  = []string{"il", "in", "l", "n"}
 )
 
 // minKazakhStem keeps the stripper from cutting words to nothing
@@ -57,13 +72,37 @@ func StemKazakh(folded string) string {
 			}
 		}
 	}
+	if w, ok := stripOne(folded, kkFinite, minKazakhStem); ok {
+		return devoice(stripVoice(w))
+	}
 	w := folded
 	w, _ = stripOne(w, kkCase, minKazakhStem)
 	w, _ = stripOne(w, kkPossessive, minKazakhStem+1)
 	w, _ = stripOne(w, kkPlural, minKazakhStem)
 	w, _ = stripOne(w, kkAbstract, minAbstractStem)
-	w, _ = stripOne(w, kkVerbal, minKazakhStem)
-	if w != folded && len(w) > minKazakhStem {
+	v, ok := stripOne(w, kkVerbal, minKazakhStem)
+	if !ok {
+		v, ok = stripOne(w, kkVerbalNoun, minKazakhStem-1)
+	}
+	if ok {
+		w = stripVoice(v) // "сайлануға" is сайла-н-у-ға
+	}
+	if w == folded {
+		return w
+	}
+	return devoice(w)
+}
+
+// stripVoice removes the negation and passive of a verb stem whose ending
+// is already gone, so that active, passive and negated forms meet.
+func stripVoice(w string) string {
+	w, _ = stripOne(w, kkNegation, minKazakhStem)
+	return w
+}
+
+// devoice turns a stem's final voiced г, ғ, б back into к, қ, п.
+func devoice(w string) string {
+	if len(w) > minKazakhStem {
 		switch w[len(w)-1] {
 		case 'g':
 			w = w[:len(w)-1] + "k"

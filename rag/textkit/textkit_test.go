@@ -63,6 +63,8 @@ func TestTermRussian(t *testing.T) {
 		{"гражданин", "гражданина"},
 		{"депутатом", "депутаты"},
 		{"запрещается", "запрещаются"},
+		{"курултай", "курултая"}, // Snowball reads the second as an adjective
+		{"курултае", "курултаем"},
 	}
 	for _, tt := range tests {
 		if a, b := Term(tt.a, Russian), Term(tt.b, Russian); a != b {
@@ -89,6 +91,8 @@ func TestDetect(t *testing.T) {
 		{"turmede otyrgan adam saylauga qatysa ala ma?", Kazakh, true},
 		{"Что такое Қазақстан Халық Кеңесі и какие у него полномочия?", Russian, false}, // Russian with a Kazakh name
 		{"мне 17, я уже могу голосовать за президента?", Russian, false},
+		{"Құрылтай деген не?", Kazakh, false}, // "не" is Kazakh "what" too
+		{"Не знаю, что такое Курултай", Russian, false},
 	}
 	for _, tt := range tests {
 		d := Detect(tt.text)
@@ -132,4 +136,47 @@ func lower(s string) string {
 		panic("one word expected: " + s)
 	}
 	return ws[0]
+}
+
+func TestNumbers(t *testing.T) {
+	tests := []struct {
+		text string
+		lang Lang
+		want []string
+	}{
+		{"Курултай состоит из ста сорока пяти депутатов", Russian, []string{"145"}},
+		{"достигшее двадцати пяти лет, проживающее последние десять лет", Russian, []string{"25", "10"}},
+		{"не моложе сорока лет, опыт не менее пяти лет", Russian, []string{"40", "5"}},
+		{"двести тысяч подписей", Russian, []string{"200000"}},
+		{"Құрылтай жүз қырық бес депутаттан тұрады", Kazakh, []string{"145"}},
+		{"жиырма бес жасқа толған", Kazakh, []string{"25"}},
+		{"jiyrma bes jasqa tolgan", Kazakh, []string{"25"}},
+		{"екі жүз", Kazakh, []string{"200"}},
+		{"он он", Kazakh, []string{"10", "10"}},
+		{"он сказал, что одно и то же лицо", Russian, nil}, // Russian "он" is "he"; "одно" is no quantity
+		{"мне 17 лет", Russian, nil},
+	}
+	for _, tt := range tests {
+		if got := Numbers(tt.text, tt.lang); !slices.Equal(got, tt.want) {
+			t.Errorf("Numbers(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestQuantities(t *testing.T) {
+	tests := []struct {
+		text string
+		lang Lang
+		want []Quantity
+	}{
+		{"из ста сорока пяти депутатов", Russian, []Quantity{{"145", Term("депутатов", Russian)}}},
+		{"сроком на семь лет.", Russian, []Quantity{{"7", Term("лет", Russian)}}},
+		{"жеті жылға сайланады", Kazakh, []Quantity{{"7", Term("жылға", Kazakh)}}},
+		{"срок – пять", Russian, []Quantity{{"5", ""}}},
+	}
+	for _, tt := range tests {
+		if got := Quantities(tt.text, tt.lang); !slices.Equal(got, tt.want) {
+			t.Errorf("Quantities(%q) = %+v, want %+v", tt.text, got, tt.want)
+		}
+	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"atazan/corpus"
 	"atazan/corpus/adilet"
+	"atazan/internal/testsupport"
 )
 
 // Fault is how the server answers a text instead of serving it.
@@ -139,13 +140,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // repository. Without one the test is skipped, or fails in CI.
 func OfficialDOCX(t testing.TB, lang corpus.Lang) []byte {
 	t.Helper()
-	dir := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no corpus source (ATAZAN_CORPUS_SRC or ../shared/corpus-src) in CI")
-		}
-		t.Skip("no corpus source (ATAZAN_CORPUS_SRC or ../shared/corpus-src)")
-	}
+	dir := testsupport.CorpusSource(t)
 	name := map[corpus.Lang]string{corpus.RU: "KRK-12.02.26-rus.docx", corpus.KK: "KRK-12.02.26-kaz.docx"}[lang]
 	data, err := os.ReadFile(filepath.Join(dir, "kz2026", "orig", name))
 	if err != nil {

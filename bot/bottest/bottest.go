@@ -1,0 +1,65 @@
+// Package bottest runs the real conversation core in the tests of the
+// messenger adapters: the real corpus store, retrieval engine and SQLite
+// storage in a temporary directory, over a corpus source the test names
+// (an invented fixture, or the official texts for integration tests).
+package bottest
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"atazan/bot"
+	"atazan/bot/store"
+	"atazan/config"
+	"atazan/corpus"
+	"atazan/rag"
+)
+
+// Options tune the core; the zero value is the default configuration.
+type Options struct {
+	Admins        []string         // platform-prefixed user ids: "tg:1"
+	RatePerMinute int              // 0: the configured default
+	Now           func() time.Time // nil: time.Now
+}
+
+// NewCore imports the texts in src and starts a core answering from them.
+// Everything it opens is closed when the test ends.
+func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	cs, err := corpus.OpenStore(filepath.Join(dir, "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.ImportDir(ctx, src, "test"); err != nil {
+		t.Fatalf("importing %s: %v", src, err)
+	}
+	engine, err := rag.New(ctx, rag.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.Load(ctx, cs.Documents(), cs.Alignment()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default().Bot
+	if opts.RatePerMinute > 0 {
+		cfg.RatePerMinute = opts.RatePerMinute
+	}
+	core := bot.New(bot.Options{
+		Engine: engine, Corpus: cs, Store: st, Admins: opts.Admins, Bot: cfg,
+		Log: slog.New(slog.DiscardHandler), Now: opts.Now,
+	})
+	t.Cleanup(func() {
+		core.Close()
+		st.Close()
+	})
+	return core, cs
+}
