@@ -48,10 +48,11 @@ func runCorpusFetch(ctx context.Context, e *env, args []string) error {
 		}
 		langs = []corpus.Lang{corpus.Lang(*lang)}
 	}
-	store, err := corpus.OpenStore(corpusDir(e))
+	store, err := openCorpusStore(ctx, e)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
 	if res := fetchDocuments(ctx, e, store, docs, langs, "corpus fetch", e.stdout); len(res.failed) > 0 {
 		return fmt.Errorf("%d failed (see above); what is served for them is unchanged", len(res.failed))
 	}

@@ -139,15 +139,3 @@ func (c *Core) successors(article1995 string) []string {
 	}
 	return a.Successors(article1995)
 }
-
-// chatLang is the language for a button press or command with no words to
-// go by: that of the user's last answer in this chat, else the preference.
-func (c *Core) chatLang(ctx context.Context, in Incoming) corpus.Lang {
-	turns, err := c.store.RecentTurns(ctx, string(in.Platform), in.ChatID, in.UserID, 1, c.now().Add(-historyWindow))
-	if err == nil && len(turns) == 1 {
-		if l, ok := parseLang(turns[0].Lang); ok {
-			return l
-		}
-	}
-	return c.preferredLang(ctx, in)
-}

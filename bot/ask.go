@@ -221,6 +221,9 @@ type InlineResult struct {
 // chat: the answer itself, then the full text of each article it cites.
 func (c *Core) Inline(ctx context.Context, in Incoming) ([]InlineResult, error) {
 	text := strings.TrimSpace(in.Text)
+	if kind, _ := smallTalk(text); kind != notChat {
+		return nil, nil // "привет" is not worth a card
+	}
 	if text == "" || c.checkText(ctx, in, text) != "" || !c.allow(ctx, in) {
 		return nil, nil
 	}

@@ -272,6 +272,9 @@ func TestInlineCards(t *testing.T) {
 	if empty, _ := h.core.Inline(context.Background(), Incoming{Platform: Telegram, UserID: "v", Text: "  "}); len(empty) != 0 {
 		t.Errorf("empty inline query gave %d cards", len(empty))
 	}
+	if hello, _ := h.core.Inline(context.Background(), Incoming{Platform: Telegram, UserID: "v", Text: "привет"}); len(hello) != 0 {
+		t.Errorf("inline greeting gave %d cards", len(hello))
+	}
 }
 
 func TestFeedbackIsStoredWithTheAnswer(t *testing.T) {

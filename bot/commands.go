@@ -75,9 +75,18 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 		}
 		return c.article(ctx, in, out, doc, article, point)
 	case "compare":
-		_, article, _ := articleArgs(args)
+		doc, article, _ := articleArgs(args)
 		if article == "" {
 			return c.say(ctx, in, out, t.compareUsage)
+		}
+		if doc == "kz1995" {
+			// "/compare 50 1995": the 2026 article that 1995's article 50
+			// became, beside it; the 1995 article alone when none did.
+			succ := c.successors(article)
+			if len(succ) == 0 {
+				return c.article(ctx, in, out, doc, article, "")
+			}
+			article = succ[0]
 		}
 		return c.compare(ctx, in, out, article)
 	case "about":

@@ -31,6 +31,7 @@ func TestCommands(t *testing.T) {
 		{"article usage", "u1", "/article", []string{"/article 17"}, nil, nil},
 		{"compare shows both", "u1", "/compare 3", []string{"Конституция 2026 г.", "однопалатный", "Конституция 1995 г.", "двух палат"}, nil, nil},
 		{"compare usage", "u1", "/compare", []string{"/compare 17"}, nil, nil},
+		{"compare from 1995", "u1", "/compare 3 1995", []string{"Конституция 2026 г.", "однопалатный", "Конституция 1995 г.", "двух палат"}, nil, nil},
 		{"about", "u1", "/about", []string{"Конституция Республики Казахстан (2026)", "действует с 01.07.2026", "не юридическая консультация"}, nil, nil},
 		{"privacy", "u1", "/privacy", []string{"Что я храню", "/forget"}, nil, nil},
 		{"unknown command", "u1", "/foo", []string{"Не знаю такой команды"}, nil, nil},
@@ -114,6 +115,28 @@ func TestQuestionLanguage(t *testing.T) {
 				t.Fatalf("engine asked %+v, want lang %s", q, tt.want)
 			}
 		})
+	}
+}
+
+func TestConversationLanguageBreaksTies(t *testing.T) {
+	h := newHarness(t)
+	in := Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", LangHint: "ru"}
+	in.Text = "Неше жастан жұмыс істеуге болады?"
+	h.handle(in)
+	in.Text = "16?"
+	h.handle(in)
+	if q := h.engine.asked(); len(q) != 2 || q[1].Lang != "kk" {
+		t.Fatalf("follow-up asked %+v, want it in the conversation's Kazakh over the Russian interface", q)
+	}
+	for _, cmd := range []string{"/lang", "/article", "ок"} {
+		if got := h.send("u1", cmd).text(); !strings.ContainsAny(got, "әіңғүұқөһ") {
+			t.Errorf("%s in a Kazakh conversation answered in Russian: %s", cmd, got)
+		}
+	}
+	// A saved choice still wins.
+	h.send("u1", "/lang ru")
+	if got := h.send("u1", "/help").text(); !strings.Contains(got, "Просто напишите вопрос") {
+		t.Errorf("/help after /lang ru: %s", got)
 	}
 }
 

@@ -35,7 +35,7 @@ type chatWord struct {
 // but are not small talk alone.
 var chatWords = []chatWord{
 	{"сәлем", chatHello, corpus.KK}, {"сәлеметсіз", chatHello, corpus.KK}, {"сәлеметсіздер", chatHello, corpus.KK},
-	{"салеметсиз", chatHello, corpus.KK}, {"армысыз", chatHello, corpus.KK}, {"армысың", chatHello, corpus.KK},
+	{"армысыз", chatHello, corpus.KK}, {"армысың", chatHello, corpus.KK},
 	{"ассалаумағалейкум", chatHello, corpus.KK}, {"ассалаумалейкум", chatHello, corpus.KK},
 	{"қайырлы", chatHello, corpus.KK}, {"salemetsizbe", chatHello, corpus.KK},
 	{"привет", chatHello, corpus.RU}, {"приветик", chatHello, corpus.RU}, {"здравствуйте", chatHello, corpus.RU},
@@ -74,6 +74,9 @@ const chatEmoji = "👍👌🙏❤🤝🙂😊👏🔥✅💯"
 // are in ("" when they do not say). Only a short message made of small-talk
 // words counts: "привет, что такое Курултай?" is a question.
 func smallTalk(text string) (kind chat, lang corpus.Lang) {
+	if len(text) > 120 { // four words at most, and a long message is read no further
+		return notChat, ""
+	}
 	if isChatEmoji(text) {
 		return chatAck, ""
 	}

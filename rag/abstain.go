@@ -47,6 +47,15 @@ var currentAffairs = []string{
 	"нынешний президент", "жасы нешеде",
 }
 
+// opinionPhrases ask the bot to take a side: the bot explains the law and
+// stays neutral, whatever the party or politician.
+var opinionPhrases = []string{
+	"твоё мнение", "твое мнение", "своё мнение", "свое мнение", "как ты думаешь", "как считаешь", "ты за кого",
+	"за кого голосовать", "за кого проголосовать", "какая партия лучше", "какой кандидат лучше", "скажи честно",
+	"пікіріңді", "пікірің қандай", "сенің ойың", "сен қалай ойлайсың", "қай партия жақсы", "қай партияға дауыс",
+	"кімге дауыс берген дұрыс", "кімге дауыс беру керек",
+}
+
 // offTopicCues lists the off-topic cues of a question and whether it
 // tries to inject instructions.
 func offTopicCues(text string, own []string) (cues []string, injection bool) {
@@ -57,7 +66,7 @@ func offTopicCues(text string, own []string) (cues []string, injection bool) {
 			cues = append(cues, p)
 		}
 	}
-	for _, p := range currentAffairs {
+	for _, p := range slices.Concat(currentAffairs, opinionPhrases) {
 		if strings.Contains(low, p) {
 			cues = append(cues, p)
 		}
@@ -88,7 +97,12 @@ var intentWords = foldedSet(`можно нельзя может могут мо�
 обязаны обязательно законно незаконно закон закону законом законы конституция конституции конституцией
 разрешено запрещено запрещают гарантирует гарантировано имею имеет имеют нужно надо должен должна должны
 бола болады болмайды ала алады алама аламын алмайды құқық құқығы құқығым құқылы міндет міндетті міндеті
-міндетім заң заңды заңсыз заңмен рұқсат тыйым конституция конституцияда кепілдік дұрыс керек тиіс`)
+міндетім заң заңды заңсыз заңмен рұқсат тыйым конституция конституцияда кепілдік дұрыс керек тиіс
+назначает назначается назначают утверждает утверждается утверждают избирает избирается избираются
+подчиняется подотчетен подотчётен возглавляет руководит распускает отстраняет
+свобода свободы свободу свободен свободна еркіндік еркіндігі еркін бостандық бостандығы
+мүмкін мүмкіндік мүмкіндігі мүмкіндігім возможность
+тағайындайды тағайындалады бекітеді бекітіледі сайлайды сайланады бағынады басқарады таратады`)
 
 // hasIntent reports whether the question asks what is allowed, owed or
 // guaranteed; longer words may be misspelt by one letter ("можна").
@@ -115,7 +129,7 @@ func (idx *index) shouldAbstain(an *query, top []articleKey) string {
 	switch {
 	case an.injection:
 		return "instructions"
-	case len(an.offTopic) > 0:
+	case len(an.offTopic) > 0 && !idx.overridesCue(an, top):
 		return "off-topic"
 	case len(an.terms) == 0 || len(top) == 0:
 		return "no words in common"
@@ -129,6 +143,17 @@ func (idx *index) shouldAbstain(an *query, top []articleKey) string {
 		return ""
 	}
 	return "low support"
+}
+
+// overridesCue reports whether a question with off-topic cue words is
+// about the law all the same: "украли мою песню — защищает ли закон?" has
+// a song in it but asks about rights, and the best articles cover it.
+// Phrases (current affairs, opinions) are never overridden.
+func (idx *index) overridesCue(an *query, top []articleKey) bool {
+	if slices.ContainsFunc(an.offTopic, func(c string) bool { return !offTopicWords[c] }) {
+		return false
+	}
+	return hasIntent(an.text) && idx.supported(an, top)
 }
 
 // supported reports whether one of the best articles accounts for enough

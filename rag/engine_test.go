@@ -398,3 +398,83 @@ func TestRetrieveWhileLoading(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestRetrieveFollowUpWithOpener(t *testing.T) {
+	e, _ := fixtureEngine(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	onTopic := []answer.Turn{{Question: "Запрещена ли смертная казнь?", Answer: "Да (ст. 3, п. 2)."}}
+	offTopic := []answer.Turn{{Question: "Какая погода завтра в Алматы?"}}
+	tests := []struct {
+		name    string
+		q       string
+		history []answer.Turn
+		want    string // first article; "" = abstain
+	}{
+		// Words the texts lack: on its own it is no question about the law…
+		{"alone", "а если преступник очень опасный?", nil, ""},
+		// …but it continues one, so it is read with it and not abstained on.
+		{"continues", "а если преступник очень опасный?", onTopic, "kz2026/3"},
+		{"kazakh opener", "ал егер ол өте қауіпті қылмыскер болса?", onTopic, "kz2026/3"},
+		// An off-topic question gives no context to the next one.
+		{"after off-topic", "а послезавтра?", offTopic, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := e.Retrieve(ctx, Question{Text: tt.q, History: tt.history})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := firstArticle(hits); got != tt.want {
+				t.Errorf("first article = %q, want %q (all: %v)", got, tt.want, articlesOf(hits))
+			}
+		})
+	}
+}
+
+func TestRetrieveQuantity(t *testing.T) {
+	e, _ := fixtureEngine(t, t.TempDir(), Options{})
+	tests := []struct {
+		q, want string // want is the first passage, article.point
+	}{
+		// Both points name the Kurultai; the number is written in words.
+		{"Сколько депутатов в Курултае?", "6.1"},
+		{"Правда, что в Курултае 145 депутатов?", "6.1"},
+		{"Курултай на сколько лет избирается, срок полномочий?", "6.2"},
+		{"Құрылтай неше депутаттан тұрады?", "6.1"},
+		{"Qūryltaida qanşa depūtat bar?", "6.1"},
+	}
+	for _, tt := range tests {
+		hits, err := e.Retrieve(context.Background(), Question{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 {
+			t.Errorf("%q: abstained", tt.q)
+			continue
+		}
+		if got := hits[0].Ref.Article + "." + hits[0].Ref.Point; got != tt.want {
+			t.Errorf("%q: first passage %s, want %s", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestRetrieveKazakhWithoutKazakhLetters(t *testing.T) {
+	e, _ := fixtureEngine(t, t.TempDir(), Options{})
+	tests := []struct{ q, want string }{
+		{"Құрылтай деген не?", "kz2026/6"},           // "не" is Kazakh "what" too
+		{"олим жазасына тыйым салынган", "kz2026/3"}, // typed on a Russian keyboard
+		{"азаматтар эскери кызметти отеуи керек", "kz2026/5"},
+	}
+	for _, tt := range tests {
+		a, err := e.Answer(context.Background(), Question{Text: tt.q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := firstArticle(a.Hits); got != tt.want {
+			t.Errorf("%q: first article %q, want %q (all: %v)", tt.q, got, tt.want, articlesOf(a.Hits))
+		}
+		if len(a.Hits) > 0 && a.Hits[0].Lang != corpus.KK {
+			t.Errorf("%q: quoted in %s, want kk", tt.q, a.Hits[0].Lang)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"atazan/corpus"
+	"atazan/rag/answer"
 )
 
 // sharedCorpus returns the official texts beside the checkout, skipping
@@ -121,4 +122,43 @@ func fmtScores(s Scores) string {
 	}
 	return fmt.Sprintf("n=%d hit@1=%s hit@5=%s R@5=%s MRR=%s abstain=%s false-abstain=%s",
 		s.Questions, f(s.HitAt1), f(s.HitAtK), f(s.RecallAtK), f(s.MRRAt10), f(s.AbstainRate), f(s.FalseAbstainRate))
+}
+
+// TestSharedCorpusQuestions holds retrieval to questions that once went
+// wrong on the full corpus, each for a general reason named beside it.
+func TestSharedCorpusQuestions(t *testing.T) {
+	e, _ := loadShared(t, t.TempDir())
+	tests := []struct {
+		name    string
+		q       string
+		history []string
+		want    string // first article of kz2026
+		lang    corpus.Lang
+	}{
+		{"number written in words", "Сколько депутатов в Курултае?", nil, "53", corpus.RU},
+		{"kazakh letters outweigh «не»", "Құрылтай деген не?", nil, "", corpus.KK},
+		{"informal latin, verb forms", "prezident qansha jylga sailanady", nil, "43", corpus.KK},
+		{"follow-up with «а если»", "а если второе гражданство российское?", []string{"Можно ли мне иметь два гражданства?"}, "13", corpus.RU},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var history []answer.Turn
+			for _, h := range tt.history {
+				history = append(history, answer.Turn{Question: h})
+			}
+			a, err := e.Answer(context.Background(), Question{Text: tt.q, History: history}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a.Hits) == 0 {
+				t.Fatalf("abstained on %q", tt.q)
+			}
+			if tt.want != "" && (a.Hits[0].Ref.Doc != "kz2026" || a.Hits[0].Ref.Article != tt.want) {
+				t.Errorf("first article %s/%s, want kz2026/%s", a.Hits[0].Ref.Doc, a.Hits[0].Ref.Article, tt.want)
+			}
+			if a.Hits[0].Lang != tt.lang {
+				t.Errorf("quoted in %s, want %s", a.Hits[0].Lang, tt.lang)
+			}
+		})
+	}
 }

@@ -79,8 +79,10 @@ type query struct {
 	terms      []weightedTerm
 	expansions []glossary.Expansion
 	// fixes are the known keys near each own key the corpus lacks.
-	fixes     map[string][]string
-	offTopic  []string // off-topic cues found
+	fixes    map[string][]string
+	offTopic []string // off-topic cues found
+	// counted are the keys a "how many?" question counts.
+	counted   []string
 	injection bool
 	// context is the previous question when this one follows up on it,
 	// and prev its analysis.
@@ -157,6 +159,7 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 		for _, t := range an.own {
 			add(quantityKey+":"+t, weightQuantityOf)
 		}
+		an.counted = an.own
 	}
 	// The glossary sees corrected words too: "армяю" still means the army.
 	seen := make([]string, 0, len(weights))

@@ -30,8 +30,11 @@ const (
 	// pastPenalty scales the 1995 text's scores unless the question is
 	// about the past: the document in force comes first.
 	pastPenalty = 0.25
-	doc2026     = "kz2026"
-	doc1995     = "kz1995"
+	// quantityBoost scales a passage that counts what a "how many?"
+	// question asks about.
+	quantityBoost = 1.3
+	doc2026       = "kz2026"
+	doc1995       = "kz1995"
 )
 
 // search is one retrieval with what was learnt about the question.
@@ -113,6 +116,14 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 		}
 	}
 	sc.fused = fuse(e.lexWeight, e.vecWeight, sc.lex, lexRank, sc.vec)
+	for _, t := range an.counted {
+		// "Сколько депутатов?" is answered where deputies are counted.
+		for _, p := range idx.lex.postings[quantityKey+":"+t] {
+			if f, ok := sc.fused[p.doc]; ok {
+				sc.fused[p.doc] = f * quantityBoost
+			}
+		}
+	}
 
 	// The kk and ru texts are aligned point by point: a point scores as
 	// its better language, so a question finds it through either text.
@@ -132,8 +143,8 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 		slices.Sort(fs)
 		slices.Reverse(fs)
 		score := fs[0]
-		if len(fs) > 1 {
-			score += 0.2 * fs[1] // an article that answers in two points is likelier
+		for _, f := range fs[1:min(3, len(fs))] {
+			score += 0.2 * f // an article that answers in more points is likelier
 		}
 		if ak.doc != doc2026 && !an.compare {
 			score *= pastPenalty

@@ -41,6 +41,17 @@ func TestZZDebug(t *testing.T) {
 			txt := []rune(c.context)
 			t.Logf("   lex %.2f %s/%s.%s %s %s", lex[ci], c.ref.Doc, c.ref.Article, c.ref.Point, c.lang, string(txt[:min(90, len(txt))]))
 		}
+		sc, _ := e.score(context.Background(), idx, an)
+		for _, ak := range rankArticles(sc.articles)[:5] {
+			var ps []string
+			for k, v := range sc.points {
+				if k.doc == ak.doc && k.article == ak.article && v > 0.3 {
+					ci := sc.best[k]
+					ps = append(ps, fmt.Sprintf("%s=%.2f(l%.2f v%.2f)", k.point, v, sc.lex[ci], sc.vec[ci]))
+				}
+			}
+			t.Logf("   art %s %.3f %v", ak.article, sc.articles[ak], ps)
+		}
 		for i, ak := range s.articles {
 			if i > 6 {
 				break

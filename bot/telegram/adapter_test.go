@@ -222,6 +222,25 @@ func TestCallbackIsAcknowledgedAndHandled(t *testing.T) {
 	}
 }
 
+// inlineResult is a card of answerInlineQuery as the server received it.
+type inlineResult struct {
+	Type, ID, Title, Description string
+	Content                      struct {
+		Text      string `json:"message_text"`
+		ParseMode string `json:"parse_mode"`
+	} `json:"input_message_content"`
+}
+
+// inlineResults waits for the answer to an inline query and returns its cards.
+func (h *harness) inlineResults(t testing.TB) []inlineResult {
+	t.Helper()
+	var results []inlineResult
+	if err := h.wait(t, "answerInlineQuery", 1)[0].Decode("results", &results); err != nil {
+		t.Fatal(err)
+	}
+	return results
+}
+
 func TestInlineQueryReturnsCards(t *testing.T) {
 	core := &fakeCore{inline: func(_ context.Context, in bot.Incoming) ([]bot.InlineResult, error) {
 		return []bot.InlineResult{{
@@ -233,17 +252,7 @@ func TestInlineQueryReturnsCards(t *testing.T) {
 	h.srv.Push(map[string]any{"inline_query": map[string]any{
 		"id": "iq1", "from": map[string]any{"id": 501, "first_name": "A"}, "query": "достоинство <человека>", "offset": "",
 	}})
-	call := h.wait(t, "answerInlineQuery", 1)[0]
-	var results []struct {
-		Type, ID, Title, Description string
-		Content                      struct {
-			Text      string `json:"message_text"`
-			ParseMode string `json:"parse_mode"`
-		} `json:"input_message_content"`
-	}
-	if err := call.Decode("results", &results); err != nil {
-		t.Fatal(err)
-	}
+	results := h.inlineResults(t)
 	if len(results) != 1 {
 		t.Fatalf("results = %+v", results)
 	}

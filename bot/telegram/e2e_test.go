@@ -209,18 +209,7 @@ func TestE2EInlineQueryReturnsCards(t *testing.T) {
 		"id": "iq-1", "from": map[string]any{"id": 501, "first_name": "A", "language_code": "ru"},
 		"query": "Какой язык является государственным?", "offset": "",
 	}})
-	call := h.wait(t, "answerInlineQuery", 1)[0]
-	var results []struct {
-		ID      string `json:"id"`
-		Title   string `json:"title"`
-		Content struct {
-			Text      string `json:"message_text"`
-			ParseMode string `json:"parse_mode"`
-		} `json:"input_message_content"`
-	}
-	if err := call.Decode("results", &results); err != nil {
-		t.Fatal(err)
-	}
+	results := h.inlineResults(t)
 	if len(results) == 0 {
 		t.Fatal("no inline results")
 	}
