@@ -64,11 +64,33 @@ func trimVowel(stem string) string {
 // minRussianStem is the shortest folded stem trimVowel leaves.
 const minRussianStem = 4
 
+// abilityAux are the forms of "ал-" that make "can" of the verb before
+// them ("тарата алады", "бола ала ма", "сайлай алмайды"), folded.
+var abilityAux = foldSet(`ала алады алама аламын аламыз аласың аласыз алатын алмайды алмады алмаймын алма алған алар`)
+
+// dropConverb removes the converb vowel ("-а", "-е", "-й") of a Kazakh verb
+// before "ал-": "тарата" is тарат-а, "сайлай" сайла-й.
+func dropConverb(w string) string {
+	r := []rune(w)
+	if len(r) < 4 {
+		return w
+	}
+	switch r[len(r)-1] {
+	case 'а', 'е', 'й', 'a', 'e', 'y', 'ı', 'i':
+		return string(r[:len(r)-1])
+	}
+	return w
+}
+
 // Terms is the search keys of a text in language lang, stop words left
 // out, followed by the values of its number words as digits (Numbers).
 func Terms(text string, lang Lang) []string {
 	var out []string
-	for _, w := range Words(text) {
+	words := Words(text)
+	for i, w := range words {
+		if lang == Kazakh && i+1 < len(words) && abilityAux[Fold(words[i+1])] {
+			w = dropConverb(w)
+		}
 		if t := Term(w, lang); t != "" && !(len(t) == 1 && !isDigits(t)) {
 			out = append(out, t)
 		}

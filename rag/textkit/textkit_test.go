@@ -186,3 +186,18 @@ func TestQuantities(t *testing.T) {
 		}
 	}
 }
+
+func TestTermsDropConverbBeforeAbility(t *testing.T) {
+	tests := []struct{ can, bare string }{
+		{"Президент Құрылтайды тарата алады", "Құрылтайды тарату"},
+		{"Prezident Qūryltaidy tarata almaidy", "Құрылтайды таратуға"},
+		{"сайлауға қатыса ала ма", "сайлауға қатысу"},
+		{"бола алмайды", "болу"},
+	}
+	for _, tt := range tests {
+		can, bare := Terms(tt.can, Kazakh), Terms(tt.bare, Kazakh)
+		if !slices.Contains(can, bare[len(bare)-1]) {
+			t.Errorf("Terms(%q) = %v, want the key of %q among them (%v)", tt.can, can, tt.bare, bare)
+		}
+	}
+}
