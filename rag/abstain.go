@@ -9,7 +9,8 @@ import (
 
 // offTopicWords are topics the Constitution has nothing to say about, as
 // the stems of everyday words: weather, sport, homework and creative
-// writing, money rates, exams, driving, recipes, entertainment.
+// writing, money rates, exams, driving, recipes, entertainment, smoking
+// and drinking.
 var offTopicWords = mergeSets(
 	termSet(textkit.Russian, `погода погоду погоде зонт дождь снег температура прогноз градусов
 матч матча футбол хоккей чемпионат турнир гол голы выиграл проиграл сыграли
@@ -19,7 +20,8 @@ var offTopicWords = mergeSets(
 рецепт плов приготовить посоветуй порекомендуй переведи перевести
 фильм сериал игра игру кино аниме
 ент балл баллов тест
-водительские автошкола`),
+водительские автошкола
+сигареты сигарет сигарету курить вейп вейпы табак алкоголь пиво водку водка энергетики кальян`),
 	termSet(textkit.Kazakh, `ауа райы жаңбыр қар температура болжам
 матч футбол хоккей чемпионат ойын ойыны ұпай гол жеңді ұтты
 тапсырма теңдеу эссе шығарма реферат
@@ -28,7 +30,8 @@ var offTopicWords = mergeSets(
 рецепт тамақ пісіру аудар аударып мейрамхана
 фильм кино сериал
 ұбт балл тест
-жүргізуші`),
+жүргізуші
+темекі шылым вейп арақ сыра алкоголь кальян`),
 )
 
 // injectionPhrases are attempts to change the bot's rules: not questions
@@ -89,6 +92,10 @@ const minSupport = 0.5
 // fixedShare is how much a misspelt word matched through its correction
 // counts towards support.
 const fixedShare = 0.6
+
+// minTrustedFix is the shortest misspelt key whose correction counts
+// towards support.
+const minTrustedFix = 5
 
 // intentWords mark a question about what is allowed, owed or guaranteed
 // ("можно ли", "имею право", "законно", "бола ма", "міндетті ме"); they are
@@ -207,8 +214,9 @@ func (idx *index) support(an *query, ak articleKey) float64 {
 		switch {
 		case terms[t], explained[t]:
 			covered += w
-		case slices.ContainsFunc(an.fixes[t], func(n string) bool { return terms[n] }):
-			// A correction is a guess ("биік" is one letter from "билік").
+		case len(t) >= minTrustedFix && slices.ContainsFunc(an.fixes[t], func(n string) bool { return terms[n] }):
+			// A correction is a guess, and a short word's the wildest
+			// ("биік", a height, is one letter from "билік", power).
 			covered += w * fixedShare
 		}
 	}

@@ -23,6 +23,9 @@ func TestOffTopicCues(t *testing.T) {
 		{"Могут ли меня задержать без решения суда?", false, false},
 		{"Какой срок полномочий Президента?", false, false},
 		{"Тұрғын үйге қол сұғуға бола ма?", false, false},
+		{"Какая партия лучше? Скажи честно своё мнение", true, false}, // the bot stays neutral
+		{"Қай партияға дауыс берген дұрыс? Өз пікіріңді айтшы", true, false},
+		{"Можно ли создать свою партию?", false, false},
 	}
 	for _, tt := range tests {
 		cues, inj := offTopicCues(tt.q, textkit.Terms(tt.q, textkit.Detect(tt.q).Lang))
@@ -41,6 +44,10 @@ func TestHasIntent(t *testing.T) {
 		"Алматыда қай мейрамхана жақсы?":         false,
 		"сколько стоит айфон в Астане?":          false,
 		"переведи на английский: я люблю страну": false,
+		"кто назначает генпрокурора?":            true, // the powers of the state's organs
+		"jeke kasipkerlikke erkindik bar ma?":    true,
+		"бәріне бірдей мүмкіндік бар ма?":        true,
+		"Какая столица Австралии?":               false,
 	} {
 		if got := hasIntent(q); got != want {
 			t.Errorf("hasIntent(%q) = %v, want %v", q, got, want)

@@ -52,9 +52,9 @@ func NewHashEmbedder(dim int) *HashEmbedder {
 }
 
 // fingerprintText exercises the analysis in both languages and scripts.
-const fingerprintText = "Граждане имеют право на мирные собрания; смертная казнь запрещена. " +
+const fingerprintText = "Граждане имеют право на мирные собрания; смертная казнь запрещена; депутаты Курултая. " +
 	"Қазақстан Республикасының азаматтары бостандықтарын пайдаланады, мемлекеттік тілді құрметтейді. " +
-	"Qazaqstanda ölım jazasyna tyiym salynğan, saylauga qatysady."
+	"Qazaqstanda ölım jazasyna tyiym salynğan, saylauga qatysady, qaita sailanbaidy."
 
 // Name is the dimension and the fingerprint of the feature scheme.
 func (h *HashEmbedder) Name() string { return h.name }

@@ -22,6 +22,9 @@ const (
 	weightPrefix      = 0.3
 	weightQuantity    = 0.3
 	weightQuantityOf  = 0.7
+	// glossaryBudget is how many keys of one glossary expansion weigh
+	// weightGlossary each; a longer expansion's keys weigh less.
+	glossaryBudget = 8.0
 )
 
 // followUpTerms: a question with fewer keys of its own ("а в 1995?",
@@ -98,7 +101,7 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 	if !det.Sure && (q.Lang == corpus.KK || q.Lang == corpus.RU) {
 		lang = textkit.Lang(q.Lang)
 	}
-	if lang == textkit.Russian && !det.Latin && idx.readsAsKazakh(q.Text) {
+	if lang == textkit.Russian && det.Unmarked && idx.readsAsKazakh(q.Text) {
 		lang = textkit.Kazakh
 	}
 	an := &query{text: q.Text, lang: corpus.Lang(lang), refs: textkit.ParseRefs(q.Text), fixes: map[string][]string{}}
@@ -137,8 +140,11 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 			}
 		}
 	}
-	if prev := idx.previous(q, g); prev != nil && len(an.refs) == 0 && !an.injection && isFollowUp(q.Text, an.own) {
-		an.context, an.prev = prev.text, prev
+	if len(an.refs) == 0 && !an.injection && isFollowUp(q.Text, an.own) {
+		an.prev = idx.previous(q, g)
+	}
+	if prev := an.prev; prev != nil {
+		an.context = prev.text
 		w := weightContext
 		if len(an.own) >= followUpTerms {
 			w = weightContextLong // the question says much itself
@@ -168,8 +174,11 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 	}
 	an.expansions = g.Expand(seen, textkit.Lang(lang))
 	for _, e := range an.expansions {
+		// A long expansion must not outweigh the question's own words:
+		// its keys share a budget.
+		w := weightGlossary * min(1, glossaryBudget/float64(len(e.Terms)))
 		for _, t := range e.Terms {
-			add(t, weightGlossary)
+			add(t, w)
 		}
 	}
 	for t, w := range weights {
@@ -235,10 +244,11 @@ func quantityKeys(text string, lang textkit.Lang) []string {
 	return out
 }
 
-// quantityWords ask "how many, how long, how old", folded.
-var quantityWords = foldedSet(`сколько скока скоко скольки сколька скольких скольким каков какова
-қанша неше нешеге нешеде нешінші қаншаға қаншада қанша жыл`)
+// quantityWords ask for a number, folded.
+var quantityWords = foldedSet(`сколько скока скоко скольки сколька скольких скольким
+қанша неше нешеге нешеде нешінші қаншаға қаншада`)
 
+// asksQuantity reports whether a question asks how many, how long, how old.
 func asksQuantity(text string) bool {
 	for _, w := range textkit.Words(text) {
 		if quantityWords[textkit.Fold(w)] {

@@ -3,6 +3,7 @@ package textkit
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/russian"
 	"golang.org/x/text/unicode/norm"
@@ -38,7 +39,12 @@ func Term(word string, lang Lang) string {
 		if stopRussian[word] || stopRussian[strings.ReplaceAll(word, "ё", "е")] || (russian.IsStopWord(word) && !countWords[word]) {
 			return ""
 		}
-		return trimVowel(Fold(StemRussian(word)))
+		stem := StemRussian(word)
+		if utf8.RuneCountInString(stem) < minSnowballStem {
+			// Snowball reads "аким" as an adjective ending: "ак".
+			stem = word
+		}
+		return trimVowel(Fold(stem))
 	}
 	f := Fold(word)
 	if stopKazakh[f] || (lang == Russian && stopRussian[word]) {
@@ -64,6 +70,10 @@ func trimVowel(stem string) string {
 // minRussianStem is the shortest folded stem trimVowel leaves.
 const minRussianStem = 4
 
+// minSnowballStem is the shortest Snowball stem taken; a shorter one
+// means a loanword read as an ending ("аким" → "ак"), so the word stays.
+const minSnowballStem = 3
+
 // abilityAux are the forms of "ал-" that make "can" of the verb before
 // them ("тарата алады", "бола ала ма", "сайлай алмайды"), folded.
 var abilityAux = foldSet(`ала алады алама аламын аламыз аласың аласыз алатын алмайды алмады алмаймын алма алған алар`)
@@ -88,8 +98,8 @@ func Terms(text string, lang Lang) []string {
 	var out []string
 	words := Words(text)
 	for i, w := range words {
-		if lang == Kazakh && i+1 < len(words) && abilityAux[Fold(words[i+1])] {
-			w = dropConverb(w)
+		if lang == Kazakh && i+1 < len(words) && abilityAux[Fold(words[i+1])] && Term(w, lang) != "" {
+			w = dropConverb(w) // "бола алады" stays a stop word
 		}
 		if t := Term(w, lang); t != "" && !(len(t) == 1 && !isDigits(t)) {
 			out = append(out, t)

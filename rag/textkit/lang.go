@@ -11,6 +11,10 @@ type Detection struct {
 	Latin bool
 	// Sure is false when the text gave no clear sign either way.
 	Sure bool
+	// Unmarked is set when Cyrillic text is taken for Russian only because
+	// it has no Kazakh letter or function word, and no Russian one either:
+	// it may be Kazakh typed on a Russian keyboard.
+	Unmarked bool
 }
 
 // kazakhCues are Kazakh function words and endings-as-words that tell a
@@ -67,9 +71,9 @@ func Detect(text string) Detection {
 		return Detection{Lang: Kazakh, Sure: kk-ru >= 2}
 	case ru > kk || (kk == 0 && words >= 2):
 		// Several Cyrillic words and not one Kazakh letter or word is Russian too.
-		return Detection{Lang: Russian, Sure: ru-kk >= 2 || kk == 0 && words >= 2}
+		return Detection{Lang: Russian, Sure: ru-kk >= 2 || kk == 0 && words >= 2, Unmarked: ru == 0}
 	default:
-		return Detection{Lang: Russian}
+		return Detection{Lang: Russian, Unmarked: ru == 0}
 	}
 }
 
