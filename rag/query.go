@@ -106,13 +106,13 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 	}
 	an := &query{text: q.Text, lang: corpus.Lang(lang), refs: textkit.ParseRefs(q.Text), fixes: map[string][]string{}}
 	an.own = textkit.Terms(q.Text, textkit.Lang(lang))
-	an.compare = isComparison(q.Text, an.own)
+	an.compare = isComparison(q.Text, an.own, lang)
 	if an.compare {
 		// "Чем Курултай отличается от Парламента по Конституции 1995 года?"
 		// is about the Kurultai: words of comparing and naming the two
 		// constitutions would only find the transitional articles.
 		an.own = slices.DeleteFunc(an.own, func(t string) bool {
-			return comparisonCues[t] || comparisonCuesKK[t] || constitutionWords[t]
+			return isComparisonCue(t, lang) || constitutionWords[t]
 		})
 	}
 	an.offTopic, an.injection = offTopicCues(q.Text, an.own)
@@ -154,7 +154,7 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 		}
 		for p := prev; p != nil; p = p.prev {
 			for _, t := range p.own {
-				if !(an.compare && (comparisonCues[t] || comparisonCuesKK[t] || constitutionWords[t])) {
+				if !(an.compare && (isComparisonCue(t, textkit.Lang(p.lang)) || constitutionWords[t])) {
 					add(t, w)
 				}
 			}
@@ -271,14 +271,20 @@ var constitutionWords = mergeSets(
 	termSet(textkit.Kazakh, "конституция конституцияда конституцияның конституцияға жаңа жылғы жыл"),
 )
 
-func isComparison(text string, own []string) bool {
+func isComparison(text string, own []string, lang textkit.Lang) bool {
 	if strings.Contains(text, "1995") {
 		return true
 	}
-	for _, t := range own {
-		if comparisonCues[t] || comparisonCuesKK[t] {
-			return true
-		}
+	return slices.ContainsFunc(own, func(t string) bool { return isComparisonCue(t, lang) })
+}
+
+// isComparisonCue reports whether a key is a word of comparing in the
+// question's language: the stems of the two languages collide (Russian
+// "болит" and Kazakh "болатын" are both "bol"), and a headache is no
+// question about 1995.
+func isComparisonCue(t string, lang textkit.Lang) bool {
+	if lang == textkit.Kazakh {
+		return comparisonCuesKK[t]
 	}
-	return false
+	return comparisonCues[t]
 }

@@ -78,7 +78,11 @@ func StemKazakh(folded string) string {
 	}
 	w := folded
 	w, _ = stripOne(w, kkCase, minKazakhStem)
-	w, _ = stripOne(w, kkPossessive, minKazakhStem+1)
+	if v, ok := stripOne(w, kkPossessive, minKazakhStem+1); ok {
+		w = v
+	} else {
+		w = stripShortPossessive(w)
+	}
 	w, _ = stripOne(w, kkPlural, minKazakhStem)
 	w, _ = stripOne(w, kkAbstract, minAbstractStem)
 	v, ok := stripOne(w, kkVerbal, minKazakhStem)
@@ -92,6 +96,25 @@ func StemKazakh(folded string) string {
 		return w
 	}
 	return devoice(w)
+}
+
+// stripShortPossessive removes the third-person possessive -ы/-і from a
+// short root that ends in a consonant ("күші" ← "күш", "жері" ← "жер",
+// "заңы" ← "заң"), which the general minimum keeps whole; after a vowel
+// the ending would be -сы/-сі, so a vowel before the final i means it
+// belongs to the root. Folded й is i as well: "үйі" (uii) is үй + -і.
+func stripShortPossessive(w string) string {
+	n := len(w)
+	if n < minKazakhStem || w[n-1] != 'i' {
+		return w
+	}
+	isVowel := func(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
+	consonant := !isVowel(w[n-2]) && n >= minKazakhStem+1
+	yot := w[n-2] == 'i' && isVowel(w[n-3]) // -йы/-йі after a vowel: "үйі", "ойы"
+	if !consonant && !yot {
+		return w
+	}
+	return w[:n-1]
 }
 
 // stripVoice removes the negation of a verb stem whose ending is already

@@ -47,6 +47,13 @@ func TestStemKazakh(t *testing.T) {
 		{[]string{"шығу", "шығады", "шыққан", "шықпайды"}},
 		{[]string{"беру", "береді", "берген", "бермейді"}},
 		{[]string{"Құрылтай", "Құрылтайды", "Құрылтайдың"}},
+		// Short roots with the possessive -ы/-і; б/п, ғ/қ alternate before vowels.
+		{[]string{"күш", "күші", "күшіне", "күшке", "küşı"}},
+		{[]string{"жер", "жері", "жерге", "жерінде"}},
+		{[]string{"заң", "заңы", "заңға"}},
+		{[]string{"кітап", "кітабы"}},
+		{[]string{"тарақ", "тарағы"}},
+		{[]string{"үй", "үйі"}}, // a vowel before the -і: it is the root's
 	}
 	for _, tt := range tests {
 		want := Term(lower(tt.words[0]), Kazakh)
