@@ -7,6 +7,8 @@ import (
 
 	"github.com/kljensen/snowball/russian"
 	"golang.org/x/text/unicode/norm"
+
+	"atazan/corpus"
 )
 
 // Words splits text into lower-case words: runs of letters or of digits,
@@ -34,7 +36,7 @@ func Term(word string, lang Lang) string {
 	if isDigits(word) {
 		return word
 	}
-	word = fixLookalikes(word)
+	word = corpus.NormalizeKazakh(word)
 	if lang == Russian && isCyrillic(word) && !hasKazakhLetter(word) {
 		if stopRussian[word] || stopRussian[strings.ReplaceAll(word, "ё", "е")] || (russian.IsStopWord(word) && !countWords[word]) {
 			return ""

@@ -1,6 +1,8 @@
 // Package textkit turns Kazakh (Cyrillic and Latin script) and Russian text
 // into search keys: language detection, a common Latin folding of both
-// scripts, stemming, stop words and references to articles.
+// scripts, stemming, stop words and references to articles. Latin look-alike
+// letters inside Cyrillic words are fixed with corpus.NormalizeKazakh, the
+// same normalisation the served texts get.
 package textkit
 
 import (
@@ -70,38 +72,8 @@ func Fold(word string) string {
 	return b.String()
 }
 
-// lookalikes are Latin letters that Kazakh texts and phones put inside
-// Cyrillic words ("мiндеттi", "жəне").
-var lookalikes = map[rune]rune{
-	'i': 'і', 'ə': 'ә', 'c': 'с', 'o': 'о', 'a': 'а', 'e': 'е', 'p': 'р',
-	'x': 'х', 'y': 'у', 'k': 'к', 'h': 'һ', 'm': 'м', 't': 'т', 'b': 'в',
-}
-
-// fixLookalikes replaces Latin look-alike letters in a word that is
-// otherwise Cyrillic; words with no Cyrillic letter are left alone.
-func fixLookalikes(word string) string {
-	cyr, lat := 0, 0
-	for _, r := range word {
-		switch {
-		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-		case unicode.Is(unicode.Latin, r):
-			lat++
-		}
-	}
-	if cyr == 0 || lat == 0 {
-		return word
-	}
-	return strings.Map(func(r rune) rune {
-		if c, ok := lookalikes[r]; ok {
-			return c
-		}
-		return r
-	}, word)
-}
-
-// Lang is a language code, the same values as corpus.Lang; textkit keeps
-// its own type so that it depends on nothing but text.
+// Lang is a language of analysis, the same values as corpus.Lang; it is a
+// type of its own because textkit knows only the two languages it can stem.
 type Lang string
 
 // The languages textkit analyses.

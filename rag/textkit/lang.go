@@ -2,6 +2,8 @@ package textkit
 
 import (
 	"unicode"
+
+	"atazan/corpus"
 )
 
 // Detection is the language and script of a question.
@@ -52,7 +54,7 @@ func Detect(text string) Detection {
 		if !isDigits(w) {
 			words++
 		}
-		w = fixLookalikes(w)
+		w = corpus.NormalizeKazakh(w)
 		switch {
 		case hasKazakhLetter(w):
 			kk += 2

@@ -3,6 +3,8 @@ package textkit
 import (
 	"strconv"
 	"strings"
+
+	"atazan/corpus"
 )
 
 // The Constitution writes its numbers in words ("ста сорока пяти
@@ -73,7 +75,7 @@ func numberValue(word string, lang Lang) int {
 	if lang == Russian && isCyrillic(word) && !hasKazakhLetter(word) {
 		return numberWords[strings.ReplaceAll(word, "ё", "е")]
 	}
-	return numberWords["kk:"+Fold(fixLookalikes(word))]
+	return numberWords["kk:"+Fold(corpus.NormalizeKazakh(word))]
 }
 
 // Quantity is a number written in words and what it counts: "ста сорока
