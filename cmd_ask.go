@@ -36,14 +36,11 @@ func runAsk(ctx context.Context, e *env) error {
 	if *lang != "" && *lang != string(corpus.KK) && *lang != string(corpus.RU) {
 		return fmt.Errorf("--lang %q: want kk or ru", *lang)
 	}
-	store, err := openCorpus(ctx, e)
+	engine, closeStore, err := openSearch(ctx, e)
 	if err != nil {
 		return err
 	}
-	engine, err := openEngine(ctx, e, store, nil)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	ans, err := engine.Answer(ctx, rag.Question{Text: question, Lang: corpus.Lang(*lang)}, nil)
 	if err != nil {
 		return fmt.Errorf("answering: %w", err)
@@ -53,6 +50,21 @@ func runAsk(ctx context.Context, e *env) error {
 	}
 	writeAnswerText(e.stdout, &ans.Result)
 	return nil
+}
+
+// openSearch opens the corpus and an engine over it, for the one-shot
+// commands (ask, eval) that need no conversation store.
+func openSearch(ctx context.Context, e *env) (*rag.Engine, func() error, error) {
+	store, err := openCorpus(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	engine, err := openEngine(ctx, e, store, nil)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return engine, store.Close, nil
 }
 
 // openEngine builds the retrieval engine over the corpus: the configured

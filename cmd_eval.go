@@ -48,14 +48,11 @@ func runEval(ctx context.Context, e *env) error {
 	if len(items) == 0 {
 		return fmt.Errorf("%s has no questions", *set)
 	}
-	store, err := openCorpus(ctx, e)
+	engine, closeStore, err := openSearch(ctx, e)
 	if err != nil {
 		return err
 	}
-	engine, err := openEngine(ctx, e, store, nil)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	report, results, err := engine.Evaluate(ctx, items, *k)
 	if err != nil {
 		return err

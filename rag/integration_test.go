@@ -9,29 +9,16 @@ import (
 	"testing"
 
 	"atazan/corpus"
+	"atazan/internal/testsupport"
 	"atazan/rag/answer"
 )
-
-// sharedCorpus returns the official texts beside the checkout, skipping
-// the test when they are absent (and failing in CI, where they must be).
-func sharedCorpus(t testing.TB) string {
-	t.Helper()
-	src := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
-	if src == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI: corpus source not found (set ATAZAN_CORPUS_SRC)")
-		}
-		t.Skip("corpus source not found; set ATAZAN_CORPUS_SRC")
-	}
-	return src
-}
 
 // loadShared imports the shared corpus into a store under dir and loads it
 // into an engine with its index under dir.
 func loadShared(t testing.TB, dir string) (*Engine, *corpus.Store) {
 	t.Helper()
 	ctx := context.Background()
-	src := sharedCorpus(t)
+	src := testsupport.CorpusSource(t)
 	store, err := corpus.OpenStore(filepath.Join(dir, "corpus"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +40,7 @@ func loadShared(t testing.TB, dir string) (*Engine, *corpus.Store) {
 
 func devSet(t testing.TB) []EvalItem {
 	t.Helper()
-	path := filepath.Join(sharedCorpus(t), "..", "eval", "dev.jsonl")
+	path := filepath.Join(testsupport.CorpusSource(t), "..", "eval", "dev.jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("no dev set: %v", err)

@@ -1,24 +1,17 @@
 package answer
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"atazan/corpus"
+	"atazan/internal/testsupport"
 )
 
 // TestExtractiveOnRealCorpus answers from every article of the official
 // texts and checks that quotes stay short and are the law's own words.
 func TestExtractiveOnRealCorpus(t *testing.T) {
-	dir := corpus.LocateSource(os.Getenv("ATAZAN_CORPUS_SRC"))
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("corpus sources not found (set ATAZAN_CORPUS_SRC)")
-		}
-		t.Skip("corpus sources not found")
-	}
-	docs, err := corpus.LoadSource(dir)
+	docs, err := corpus.LoadSource(testsupport.CorpusSource(t))
 	if err != nil {
 		t.Fatal(err)
 	}
