@@ -112,7 +112,7 @@ func testCorpusFollower(t *testing.T, dir, driver, dsn string) {
 	})
 
 	// Another replica activates a new Russian text.
-	ru, err := os.ReadFile(filepath.Join("rag", "testdata", "corpus-src", "kz2026", "kz2026-ru.txt"))
+	ru, err := os.ReadFile(filepath.Join("rag", "testdata", "corpus-src", "kz2026", "kz2026-ru.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

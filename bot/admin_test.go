@@ -57,7 +57,7 @@ func TestAdminImportActivateRollback(t *testing.T) {
 	before := point32(h)
 
 	// A non-admin's upload is refused like any file, and never downloaded.
-	out, opened := h.upload("u1", "testdata/upload/kz2026-ru-new.txt", "/import kz2026 ru")
+	out, opened := h.upload("u1", "testdata/upload/kz2026-ru-new.md", "/import kz2026 ru")
 	if *opened || !strings.Contains(out.text(), "понимаю только текст") {
 		t.Errorf("non-admin upload: opened=%v reply=%q", *opened, out.text())
 	}
@@ -72,13 +72,13 @@ func TestAdminImportActivateRollback(t *testing.T) {
 	}
 
 	// A caption without a document is explained.
-	out, _ = h.upload(admin, "testdata/upload/kz2026-ru-new.txt", "вот файл")
+	out, _ = h.upload(admin, "testdata/upload/kz2026-ru-new.md", "вот файл")
 	if got := out.text(); !strings.Contains(got, "/import kz2026 kk") {
 		t.Errorf("upload without caption: %s", got)
 	}
 
 	// A good file: summary and buttons; still nothing served changes.
-	out, _ = h.upload(admin, "testdata/upload/kz2026-ru-new.txt", "/import kz2026 ru")
+	out, _ = h.upload(admin, "testdata/upload/kz2026-ru-new.md", "/import kz2026 ru")
 	summary := out.last()
 	if got := summary.Plain(); !strings.Contains(got, "Проверка пройдена") || !strings.Contains(got, "3") {
 		t.Errorf("summary: %s", got)
@@ -129,7 +129,7 @@ func TestAdminImportActivateRollback(t *testing.T) {
 	}
 
 	// Cancel discards a staged text.
-	out, _ = h.upload(admin, "testdata/upload/kz2026-ru-new.txt", "/import kz2026 ru")
+	out, _ = h.upload(admin, "testdata/upload/kz2026-ru-new.md", "/import kz2026 ru")
 	cancel, _ := action(out.last(), "adm:ignore:")
 	if got := h.press(admin, cancel.Data).text(); !strings.Contains(got, "Отменено") {
 		t.Errorf("cancel: %s", got)
@@ -162,7 +162,7 @@ func TestReindexKeepsAnsweringAndReportsProgress(t *testing.T) {
 	h.core.progressEvery = 10 * time.Millisecond
 	gate := make(chan struct{})
 	h.engine.loadGate = gate
-	out, _ := h.upload(admin, "testdata/upload/kz2026-ru-new.txt", "/import kz2026 ru")
+	out, _ := h.upload(admin, "testdata/upload/kz2026-ru-new.md", "/import kz2026 ru")
 	activate, _ := action(out.last(), "adm:activate:")
 	progress := h.press(admin, activate.Data)
 	waitFor(t, progress, "Всё ещё индексирую")
@@ -226,7 +226,7 @@ func (n *notifier) Notify(_ context.Context, userID string, r Reply) error {
 func TestWatchProposalReachesAdmins(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	data, _ := os.ReadFile("testdata/upload/kz2026-ru-new.txt")
+	data, _ := os.ReadFile("testdata/upload/kz2026-ru-new.md")
 	staged, err := h.corpus.Stage(ctx, corpus.StageRequest{Doc: "kz2026", By: "watch",
 		Files: []corpus.SourceFile{{Name: "kz2026-ru.txt", Lang: corpus.RU, Data: data, URL: "https://adilet.zan.kz/rus/docs/K2600000000"}}})
 	if err != nil {

@@ -35,7 +35,7 @@ func TestWithRealEngine(t *testing.T) {
 		t.Errorf("Kazakh answer from the real engine:\n%s", got)
 	}
 
-	out, _ := h.upload(admin, "testdata/upload/kz2026-ru-new.txt", "/import kz2026 ru")
+	out, _ := h.upload(admin, "testdata/upload/kz2026-ru-new.md", "/import kz2026 ru")
 	activate, _ := action(out.last(), "adm:activate:")
 	waitFor(t, h.press(admin, activate.Data), "Индекс готов")
 	if got := h.send("u2", "Кто назначает выборы, Курултай?").text(); !strings.Contains(got, "назначает выборы") {

@@ -346,7 +346,7 @@ func TestE2EAdminImport(t *testing.T) {
 	nVersions := versions()
 
 	t.Run("a non-admin's upload is refused unread", func(t *testing.T) {
-		h.srv.Push(h.upload(t, 80, 502, "kz2026-ru-new.txt", "/import kz2026 ru"))
+		h.srv.Push(h.upload(t, 80, 502, "kz2026-ru-new.md", "/import kz2026 ru"))
 		m := h.waitText(t, "502", "")
 		if b := buttons(t, m.call); hasPrefix(b, "adm:") {
 			t.Errorf("a non-admin got admin buttons: %v", b)
@@ -360,7 +360,7 @@ func TestE2EAdminImport(t *testing.T) {
 	})
 
 	t.Run("a bad file is refused with the reason", func(t *testing.T) {
-		h.srv.Push(h.upload(t, 81, adminID, "kz2026-ru-broken.txt", "/import kz2026 ru"))
+		h.srv.Push(h.upload(t, 81, adminID, "kz2026-ru-broken.md", "/import kz2026 ru"))
 		m := h.waitText(t, admin, "missing", "3")
 		if b := buttons(t, m.call); hasPrefix(b, "adm:activate:") {
 			t.Errorf("a refused file offers activation: %v", b)
@@ -372,7 +372,7 @@ func TestE2EAdminImport(t *testing.T) {
 
 	var activate string
 	t.Run("a good file is summarised and waits for confirmation", func(t *testing.T) {
-		h.srv.Push(h.upload(t, 82, adminID, "kz2026-ru-new.txt", "/import kz2026 ru"))
+		h.srv.Push(h.upload(t, 82, adminID, "kz2026-ru-new.md", "/import kz2026 ru"))
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		for activate == "" {
