@@ -32,6 +32,7 @@ type relevance struct {
 // relevanceConfig is how the model is trained; changing it retrains.
 var relevanceConfig = textclass.DefaultConfig
 
+
 // bankLang is the analysis language of a bank line.
 func bankLang(it bank.Item) textkit.Lang {
 	if it.Lang == "ru" {
@@ -141,7 +142,7 @@ func (r *relevance) predict(features []uint32) modelVerdict {
 // which is then cached (a read-only dir only costs the training time).
 func loadRelevance(dir string, b *bank.Bank, log *slog.Logger) (*relevance, error) {
 	cfg := relevanceConfig
-	name := fmt.Sprintf("relevance-%016x-%d-%d-%d-%g-%d-%08x.bin", b.Hash(), cfg.Buckets, cfg.Dim, cfg.Epochs, cfg.LR, cfg.Seed,
+	name := fmt.Sprintf("relevance-%016x-%x-%08x.bin", b.Hash(), hashFeature("config", fmt.Sprint(cfg)),
 		hashFeature("fingerprint", fingerprintText))
 	path := filepath.Join(dir, name)
 	if f, err := os.Open(path); err == nil {
