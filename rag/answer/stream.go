@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // streamView decides what of a streaming LLM answer a reader may see. It
@@ -20,6 +21,8 @@ type streamView struct {
 
 	mu      sync.Mutex
 	raw     strings.Builder
+	runes   int // in raw
+	checked int // length of the settled text last checked
 	shown   string
 	stopped bool
 }
@@ -40,9 +43,19 @@ func (v *streamView) add(delta string) {
 		return
 	}
 	v.raw.WriteString(delta)
-	raw := v.raw.String()
-	ch := checkText(settled(raw), v.req.Passages, v.req.Lang)
-	if ch.Truncated || runeLen(raw) > maxRawRunes {
+	v.runes += utf8.RuneCountInString(delta)
+	if v.runes > maxRawRunes {
+		v.stopped = true
+		v.stop()
+		return
+	}
+	done := settled(v.raw.String())
+	if len(done) == v.checked {
+		return // no new sentence: nothing new to show
+	}
+	v.checked = len(done)
+	ch := checkText(done, v.req.Passages, v.req.Lang)
+	if ch.Truncated {
 		v.stopped = true
 		v.stop()
 	}
