@@ -23,10 +23,11 @@ var (
 	// citeIDRe is one id in folded text (foldID).
 	citeIDRe = regexp.MustCompile(`kz\s*[-_]?\s*(\d{4})(?:\s*[:.]\s*(\d{1,3}(?:-\d{1,2})?)(?:\s*[:.]\s*(\d{1,3}))?)?`)
 	// bareIDRe is an id outside brackets, look-alike letters included.
-	bareIDRe = regexp.MustCompile(`(?i)[kк][zз] ?[-_]?\d{4}(?:\s*:\s*\d{1,3}(?:-\d{1,2})?(?:\s*:\s*\d{1,3})?)?:?`)
-	// openIDRe is an opened bracket whose id is never closed: "[kz2026:"
-	// mid-text, or at the end of the text anything from "[" on.
-	openIDRe = regexp.MustCompile(`(?i)[\[【〔(] *[kк][zз][\d :;,.kкzз-]*|[\[【〔] *(?:[kк][zз]?[\d :;,.kкzз-]*)?$`)
+	bareIDRe = regexp.MustCompile(`[kKкК][zZзЗ] ?[-_]?\d{4}(?:\s*:\s*\d{1,3}(?:-\d{1,2})?(?:\s*:\s*\d{1,3})?)?:?`)
+	// openIDRe is an opened bracket whose id is never closed: "[kz2026:".
+	openIDRe = regexp.MustCompile(`[\[【〔(] *[kKкК][zZзЗ][\d :;,.kKкКzZзЗ-]*`)
+	// openEndRe is the start of an id cut off by the end of the text: "[", "[k", "[kz20".
+	openEndRe = regexp.MustCompile(`^[\[【〔] *(?:[kKкК][zZзЗ]?[\d :;,.kKкКzZзЗ-]*)?$`)
 	// kzRe tells a bracket that holds an id from ordinary text in brackets.
 	kzRe = regexp.MustCompile(`kz\s*[-_]?\s*\d|^\s*kz\s*$`)
 	// joinRe is what may stand between two citations of one group.
@@ -202,6 +203,9 @@ func markCitations(raw string) (string, []group) {
 		if !covered(loc[0]) {
 			spans = append(spans, span{loc[0], loc[1], group{raw: true}})
 		}
+	}
+	if i := strings.LastIndexAny(raw, "[【〔"); i >= 0 && !covered(i) && openEndRe.MatchString(raw[i:]) {
+		spans = append(spans, span{i, len(raw), group{raw: true}})
 	}
 	for _, loc := range bareIDRe.FindAllStringIndex(raw, -1) {
 		if covered(loc[0]) || (loc[0] > 0 && isWordRune(lastRune(raw[:loc[0]]))) {
