@@ -22,9 +22,9 @@ var vocab = mustParseVocabulary(articleWordsData)
 // vocabulary holds the words the recogniser of free-text article numbers
 // (articleMentions) knows.
 type vocabulary struct {
-	article, plural, point, sep, numsign wordSet
-	ordSuffix                            map[string]bool
-	ordinals, cardinals                  map[string]int // every form → value
+	article, plural, point, sep, numsign, unit wordSet
+	ordSuffix                                  map[string]bool
+	ordinals, cardinals                        map[string]int // every form → value
 }
 
 // wordSet matches whole words and, for entries written "word*", prefixes.
@@ -67,7 +67,7 @@ func mustParseVocabulary(data string) *vocabulary {
 func parseVocabulary(data string) (*vocabulary, error) {
 	v := &vocabulary{ordSuffix: map[string]bool{}, ordinals: map[string]int{}, cardinals: map[string]int{}}
 	endings := map[string][]string{}
-	sets := map[string]*wordSet{"article": &v.article, "plural": &v.plural, "point": &v.point, "sep": &v.sep, "numsign": &v.numsign}
+	sets := map[string]*wordSet{"article": &v.article, "plural": &v.plural, "point": &v.point, "sep": &v.sep, "numsign": &v.numsign, "unit": &v.unit}
 	sc := bufio.NewScanner(strings.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		f := strings.Fields(sc.Text())
@@ -249,8 +249,8 @@ func numbersAfter(toks []token, i int) []string {
 	}
 	var out []string
 	for j < len(toks) && toks[j].kind == tokNum && (toks[j].suffix == "" || vocab.ordSuffix[toks[j].suffix]) {
-		if j+1 < len(toks) && toks[j+1].kind == tokWord && vocab.point.has(toks[j+1].text) {
-			break // "статья 17, 2 пункт": the 2 is a point
+		if j+1 < len(toks) && (vocab.point.has(toks[j+1].text) || vocab.unit.has(toks[j+1].text)) {
+			break // "статья 17, 2 пункт", "статье 3, 18 лет": a point, an age
 		}
 		out = append(out, toks[j].nums...)
 		if j+2 < len(toks) && vocab.sep.has(toks[j+1].text) && toks[j+2].kind == tokNum {
