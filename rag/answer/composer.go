@@ -135,10 +135,11 @@ func (c *Composer) accept(req Request, raw string) (Result, string) {
 	}, ""
 }
 
-// acceptable says why a checked answer cannot be shown, or "". Every rule
-// holds for a whole answer once it holds for its first sentences, so
-// that a streamed beginning is never taken back: sentences are dropped one
-// by one in checkText, and a runaway is cut there at maxBodyRunes.
+// acceptable says why a checked answer cannot be shown, or "". checkText
+// drops unsupported and wrong-script sentences one by one and cuts a
+// runaway, so an answer whose beginning passes keeps passing as it grows
+// (short Latin sentences of under sentenceLetters aside): a streamed
+// beginning is not taken back.
 func acceptable(ch checked) string {
 	switch letters, cyr := letterCounts(ch.Body); {
 	case len(ch.Sources) == 0:
