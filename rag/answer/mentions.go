@@ -157,7 +157,8 @@ func tokenize(s string) []token {
 }
 
 // number reads the number starting at rs[i]: "99", "83-1" (an article
-// numbered so), a range "5–7" or "5-7", and a glued suffix ("93-я").
+// numbered so), a range "5–7" or "5-7", "99.2" (article and point), and a
+// glued suffix ("93-я").
 func number(rs []rune, i int) (token, int) {
 	digits := func(j int) int {
 		for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
@@ -186,6 +187,10 @@ func number(rs []rune, i int) (token, int) {
 		}
 		t.text = string(rs[i:k])
 		j = k
+	}
+	if j+1 < len(rs) && rs[j] == '.' && rs[j+1] >= '0' && rs[j+1] <= '9' && len(t.nums) == 1 {
+		j = digits(j + 1) // "99.2" is point 2 of article 99
+		t.text = string(rs[i:j])
 	}
 	if len(first) > 3 {
 		t.nums = nil // a year or a count, never an article
@@ -249,7 +254,7 @@ func numbersAfter(toks []token, i int) []string {
 	}
 	var out []string
 	for j < len(toks) && toks[j].kind == tokNum && (toks[j].suffix == "" || vocab.ordSuffix[toks[j].suffix]) {
-		if j+1 < len(toks) && (vocab.point.has(toks[j+1].text) || vocab.unit.has(toks[j+1].text)) {
+		if len(out) > 0 && j+1 < len(toks) && (vocab.point.has(toks[j+1].text) || vocab.unit.has(toks[j+1].text)) {
 			break // "статья 17, 2 пункт", "статье 3, 18 лет": a point, an age
 		}
 		out = append(out, toks[j].nums...)
