@@ -112,3 +112,26 @@ func TestStreamStopsRunaway(t *testing.T) {
 		t.Errorf("not streamed: %s, %d runes", res.Mode, runeLen(res.Body))
 	}
 }
+
+func TestStreamKazakh(t *testing.T) {
+	reply := "Жоқ. Өлім жазасына тыйым салынған [kz2026:17:3]. Бұл туралы 99-бапта да жазылған [kz2026:17:1]. " +
+		"Әркімнің өмір сүруге құқығы бар [kz2026:17:1]. Болды."
+	c, _ := composer(t, &fakeLLM{reply: reply}, 0)
+	var partials []string
+	res, err := c.Compose(context.Background(), deathPenalty(t, corpus.KK), func(s string) { partials = append(partials, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Жоқ. Өлім жазасына тыйым салынған (17-бап, 3-тармақ). Әркімнің өмір сүруге құқығы бар (17-бап, 1-тармақ). Болды."
+	if res.Mode != ModeLLM || res.Body != want {
+		t.Fatalf("result = %s %q", res.Mode, res.Body)
+	}
+	if len(partials) == 0 || partials[0] != "Жоқ. Өлім жазасына тыйым салынған (17-бап, 3-тармақ)." {
+		t.Errorf("first partial = %q", partials)
+	}
+	for _, p := range partials {
+		if strings.Contains(p, "99") || !strings.HasPrefix(want, p) {
+			t.Errorf("partial %q", p)
+		}
+	}
+}
