@@ -392,6 +392,38 @@ func TestCiteSpans(t *testing.T) {
 	}
 }
 
+func TestCheckedSpans(t *testing.T) {
+	sources := []corpus.Ref{{Doc: "kz2026", Article: "17", Point: "3"}, {Doc: "kz2026", Article: "43"}, {Doc: "kz1995", Article: "15", Point: "2"}}
+	tests := []struct {
+		in   string
+		lang corpus.Lang
+		bold []string
+	}{
+		{"Казнь запрещена (ст. 17, п. 3).", corpus.RU, []string{"ст. 17, п. 3"}},
+		{"Было иначе (Конституция 1995 г., ст. 15, п. 2; ст. 17, п. 3).", corpus.RU, []string{"Конституция 1995 г., ст. 15, п. 2", "ст. 17, п. 3"}},
+		{"Тыйым салынады (17-бап, 3-тармақ).", corpus.KK, []string{"17-бап, 3-тармақ"}},
+		// What the model wrote itself is plain, even when it looks like a citation.
+		{"Так говорят ст.ст. 97 и Art. 96 (ст. 43).", corpus.RU, []string{"ст. 43"}},
+		{"По ст. 17, п. 3 казнь запрещена.", corpus.RU, nil},
+		{"Казнь запрещена (ст. 99).", corpus.RU, nil},
+		{"Казнь запрещена (ст. 17, п. 3; ст. 99).", corpus.RU, nil},
+		{"Казнь (высшая мера) запрещена.", corpus.RU, nil},
+	}
+	for _, tt := range tests {
+		var text string
+		var bold []string
+		for _, s := range checkedSpans(tt.in, sources, tt.lang) {
+			text += s.Text
+			if s.Bold {
+				bold = append(bold, s.Text)
+			}
+		}
+		if text != tt.in || strings.Join(bold, "|") != strings.Join(tt.bold, "|") {
+			t.Errorf("checkedSpans(%q): text %q, bold %q; want bold %q", tt.in, text, bold, tt.bold)
+		}
+	}
+}
+
 // BenchmarkHandleQuestion measures what the core adds around the engine
 // per question: language, rate limit, history, storing the answer, rendering.
 func BenchmarkHandleQuestion(b *testing.B) {
