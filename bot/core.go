@@ -139,6 +139,9 @@ func (c *Core) notifier(p Platform) Notifier {
 
 // Handle answers one incoming message: a command, a button, a file or a question.
 func (c *Core) Handle(ctx context.Context, in Incoming, out Responder) error {
+	if handled, err := c.proposalInput(ctx, in, out); handled {
+		return err
+	}
 	switch {
 	case in.Callback != "":
 		return c.callback(ctx, in, out)
