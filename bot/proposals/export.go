@@ -107,6 +107,7 @@ thead { display: table-header-group; }
 <h1>{{.Title}}</h1>
 <p class="sub">{{.Subtitle}}</p>
 <table>
+<colgroup><col style="width:4%"><col style="width:10%"><col style="width:26%"><col style="width:26%"><col style="width:25%"><col style="width:9%"></colgroup>
 <thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{range .Rows}}<tr>{{range .}}<td>{{range .}}<p>{{.}}</p>{{end}}</td>{{end}}</tr>

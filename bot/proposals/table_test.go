@@ -295,3 +295,52 @@ func probeOf(dom string) string {
 	v, _, _ := strings.Cut(rest, `"`)
 	return v
 }
+
+// TestDOCXInLibreOffice opens the DOCX in a real LibreOffice, which saves
+// it as XHTML: the table must come out with every row and cell text. It
+// runs where LibreOffice is installed (apt-get install
+// libreoffice-writer-nogui) and is skipped elsewhere.
+func TestDOCXInLibreOffice(t *testing.T) {
+	bin, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("no LibreOffice (soffice) on PATH; see docs/proposals.md for the manual check")
+	}
+	tb, err := Build(fixture(t), corpus.RU, moderated(), made)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := tb.WriteDOCX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "table.docx")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "html:XHTML Writer File:UTF8", "--outdir", filepath.Join(dir, "out"), path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "out", "table.html"))
+	if err != nil {
+		t.Fatalf("LibreOffice wrote no HTML: %v", err)
+	}
+	if n := bytes.Count(page, []byte("<tr")); n != 1+len(tb.Rows) {
+		t.Errorf("LibreOffice read %d table rows, want %d", n, 1+len(tb.Rows))
+	}
+	text := string(page)
+	for i := range tb.Rows {
+		for _, cell := range tb.Cells(i) {
+			for _, line := range cell {
+				esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(line)
+				if !strings.Contains(text, esc) {
+					t.Errorf("LibreOffice lost %q", line)
+				}
+			}
+		}
+	}
+}
