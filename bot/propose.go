@@ -491,8 +491,12 @@ func (c *Core) moderate(ctx context.Context, in Incoming, out Responder, verb, i
 	default:
 		return nil
 	}
-	if _, err := c.store.DecideProposals(ctx, ds); err != nil {
+	n, err := c.store.DecideProposals(ctx, ds)
+	if err != nil {
 		return fail(err)
+	}
+	if n == 0 {
+		return c.say(ctx, in, out, pt.ModGone)
 	}
 	c.adminLog(ctx, by, "proposals "+verb, strings.Join(group.IDs(), " "))
 	return c.say(ctx, in, out, msg)

@@ -354,3 +354,15 @@ func TestProposeButtonUnderAnswer(t *testing.T) {
 		t.Errorf("author's reply in the group: %q", out.text())
 	}
 }
+
+// BenchmarkDraftCheck is what every message pays for proposals: looking
+// for a draft in its chat (SQLite), when there is none.
+func BenchmarkDraftCheck(b *testing.B) {
+	h := newHarness(b)
+	in := Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Со скольки лет можно работать?"}
+	for b.Loop() {
+		if handled, err := h.core.proposalInput(context.Background(), in, &recorder{}); handled || err != nil {
+			b.Fatal(handled, err)
+		}
+	}
+}

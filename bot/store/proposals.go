@@ -109,6 +109,21 @@ const proposalColumns = `id, author, doc, version, article, point, lang, wording
 // Author is the pseudonym of a user in proposals: an HMAC of the user key
 // under a random key kept in the database, so that replicas agree on it.
 func (s *Store) Author(ctx context.Context, platform, userID string) (string, error) {
+	key, err := s.pseudonymKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(UserKey(platform, userID)))
+	return hex.EncodeToString(mac.Sum(nil))[:24], nil
+}
+
+// pseudonymKey reads the key once per Store (it is made once and never
+// changed), creating it on first use.
+func (s *Store) pseudonymKey(ctx context.Context) ([]byte, error) {
+	if k := s.authorKey.Load(); k != nil {
+		return *k, nil
+	}
 	var key string
 	err := s.queryRow(ctx, `SELECT secret FROM proposal_key WHERE id = 1`).Scan(&key)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -118,20 +133,19 @@ func (s *Store) Author(ctx context.Context, platform, userID string) (string, er
 		rand.Read(fresh)
 		if _, err := s.exec(ctx, `INSERT INTO proposal_key (id, secret) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`,
 			hex.EncodeToString(fresh)); err != nil {
-			return "", fmt.Errorf("creating the pseudonym key: %w", err)
+			return nil, fmt.Errorf("creating the pseudonym key: %w", err)
 		}
 		err = s.queryRow(ctx, `SELECT secret FROM proposal_key WHERE id = 1`).Scan(&key)
 	}
 	if err != nil {
-		return "", fmt.Errorf("reading the pseudonym key: %w", err)
+		return nil, fmt.Errorf("reading the pseudonym key: %w", err)
 	}
 	raw, err := hex.DecodeString(key)
 	if err != nil {
-		return "", fmt.Errorf("reading the pseudonym key: %w", err)
+		return nil, fmt.Errorf("reading the pseudonym key: %w", err)
 	}
-	mac := hmac.New(sha256.New, raw)
-	mac.Write([]byte(UserKey(platform, userID)))
-	return hex.EncodeToString(mac.Sum(nil))[:24], nil
+	s.authorKey.Store(&raw)
+	return raw, nil
 }
 
 // AddProposal stores a new proposal.
@@ -202,9 +216,10 @@ type Decision struct {
 	At          time.Time
 }
 
-// DecideProposals applies a moderator's decisions in one transaction. A
-// proposal that no longer exists (its author used /forget) is skipped;
-// decided counts the ones changed.
+// DecideProposals applies a moderator's decisions on new proposals in one
+// transaction. A proposal that is gone (its author used /forget) or was
+// decided meanwhile (by another admin) is skipped; decided counts the ones
+// changed.
 func (s *Store) DecideProposals(ctx context.Context, ds []Decision) (decided int, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -212,7 +227,7 @@ func (s *Store) DecideProposals(ctx context.Context, ds []Decision) (decided int
 	}
 	defer tx.Rollback()
 	for _, d := range ds {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE proposals SET status = ?, duplicate_of = ?, decided_by = ?, decided = ? WHERE id = ?`),
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE proposals SET status = ?, duplicate_of = ?, decided_by = ?, decided = ? WHERE id = ? AND status = 'new'`),
 			d.Status, d.DuplicateOf, d.By, millis(d.At), d.ID)
 		if err != nil {
 			return 0, fmt.Errorf("deciding proposal %s: %w", d.ID, err)

@@ -59,6 +59,10 @@ func TestProposals(t *testing.T) {
 		if n != 2 {
 			t.Errorf("decided = %d, want 2 (the missing one skipped)", n)
 		}
+		// A second moderator's late decision changes nothing.
+		if n, err := s.DecideProposals(ctx, []Decision{{ID: "p1", Status: ProposalRejected, By: "tg:other", At: t0}}); err != nil || n != 0 {
+			t.Errorf("deciding a decided proposal: %d, %v", n, err)
+		}
 		must(t, s.NoteProposal(ctx, "p1", "в таблицу"))
 		if err := s.NoteProposal(ctx, "gone", "x"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("note on a missing proposal: err = %v", err)
