@@ -104,6 +104,11 @@ func (c *Core) proposalInput(ctx context.Context, in Incoming, out Responder) (h
 		_, err := out.Send(ctx, c.draftPrompt(d))
 		return true, err
 	}
+	// Writing a proposal counts against the same per-minute limit as
+	// questions, so that a draft cannot be flooded either.
+	if !c.allow(ctx, in) {
+		return true, c.say(ctx, in, out, textsFor(lang).rateLimited)
+	}
 	lim := proposals.DefaultLimits()
 	if err := proposals.Fill(&d, text, lim); err != nil {
 		var long *proposals.TooLongError

@@ -12,6 +12,7 @@ import (
 
 	"atazan/bot/proposals"
 	"atazan/bot/store"
+	"atazan/config"
 	"atazan/corpus"
 )
 
@@ -162,6 +163,21 @@ func TestProposeFlow(t *testing.T) {
 	}
 	if out = h.send("u4", "/propose 3 "+strings.Repeat("я", 2001)); !strings.Contains(out.text(), "у вас 2001") {
 		t.Errorf("too long inline: %q", out.text())
+	}
+}
+
+func TestProposeDraftRateLimit(t *testing.T) {
+	h := newHarness(t, func(b *config.Bot) { b.RatePerMinute = 2 })
+	h.send("u1", "/propose 1")
+	h.send("u1", "раз")
+	h.send("u1", "два")
+	h.send("u1", "/propose 1")
+	if out := h.send("u1", "три"); !strings.Contains(out.text(), "Подождите минуту") {
+		t.Errorf("third draft message in a minute: %q", out.text())
+	}
+	h.clock.advance(time.Minute)
+	if out := h.send("u1", "три"); !strings.Contains(out.text(), "обоснуйте") {
+		t.Errorf("a minute later: %q", out.text())
 	}
 }
 
