@@ -96,7 +96,7 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 		return c.about(ctx, in, out)
 	case "privacy":
 		lang := c.preferredLang(ctx, in)
-		return c.say(ctx, in, out, textsFor(lang).privacy+"\n"+proposals.TextsFor(lang).Privacy)
+		return c.say(ctx, in, out, textsFor(lang).privacy+"\n\n"+proposals.TextsFor(lang).Privacy)
 	case "forget":
 		return c.forget(ctx, in, out)
 	case "propose":

@@ -340,8 +340,7 @@ func (c *Core) proposalsAdmin(ctx context.Context, in Incoming, out Responder, n
 		if len(args) < 3 {
 			return c.say(ctx, in, out, pt.NoteUsage)
 		}
-		_, rest, _ := strings.Cut(strings.TrimSpace(in.Text), args[1])
-		note, err := proposals.CheckText(rest, proposals.DefaultLimits().MaxJustification)
+		note, err := proposals.CheckText(strings.Join(args[2:], " "), proposals.DefaultLimits().MaxJustification)
 		if err != nil {
 			return c.say(ctx, in, out, pt.NoteUsage)
 		}
