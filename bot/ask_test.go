@@ -330,7 +330,7 @@ func TestRenderAnswer(t *testing.T) {
 	for _, a := range r.Actions {
 		labels = append(labels, a.Label+"="+a.Data)
 	}
-	if got := strings.Join(labels, " "); got != "📖 3-бап=art:kz2026:3 🔁 1995 жылы қалай болған=cmp:3 👍=fb:up:id1 👎=fb:down:id1" {
+	if got := strings.Join(labels, " "); got != "📖 3-бап=art:kz2026:3 🔁 1995 жылы қалай болған=cmp:3 ✍️ Ұсыныс=prop:new:kk:3 👍=fb:up:id1 👎=fb:down:id1" {
 		t.Errorf("actions = %s", got)
 	}
 	if r.ShareText != r.Plain() {

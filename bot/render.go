@@ -128,6 +128,9 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 		if main.Doc == "kz2026" && len(c.predecessors(main.Article)) > 0 {
 			r.Actions = append(r.Actions, Action{Label: t.actCompare, Data: "cmp:" + main.Article})
 		}
+		if main.Doc == proposalDoc {
+			r.Actions = append(r.Actions, proposeAction(lang, main.Article, ""))
+		}
 	}
 	if answerID != "" {
 		r.Actions = append(r.Actions,
