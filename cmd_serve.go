@@ -17,6 +17,7 @@ import (
 	"atazan/bot"
 	"atazan/bot/telegram"
 	"atazan/bot/whatsapp"
+	"atazan/bot/whatsappcloud"
 	"atazan/config"
 	"atazan/corpus"
 	"atazan/httpapi"
@@ -26,7 +27,8 @@ import (
 
 const noMessengerHelp = `No messenger is configured, so only the HTTP server runs.
   Telegram: create a bot with @BotFather and set ATAZAN_TELEGRAM_TOKEN.
-  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
+  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true,
+    or use the Business Cloud API with ATAZAN_WHATSAPP_MODE=cloud (see docs/whatsapp.md).
 To talk to the bot right now, in this terminal: atazan chat
 `
 
@@ -201,6 +203,9 @@ func (s *server) startTelegram(core *bot.Core) error {
 }
 
 func (s *server) startWhatsApp(core *bot.Core) error {
+	if s.e.cfg.WhatsApp.UsesCloud() {
+		return s.startWhatsAppCloud(core)
+	}
 	session, err := whatsapp.OpenSession(s.ctx, s.e.cfg.DataDir, s.e.cfg.WhatsAppDSN(), s.e.log)
 	if err != nil {
 		return err
@@ -210,6 +215,21 @@ func (s *server) startWhatsApp(core *bot.Core) error {
 	if err != nil {
 		return err
 	}
+	s.web.AddCheck("whatsapp", a.Check)
+	s.group.Go(func() error { return a.Run(s.ctx) })
+	return nil
+}
+
+func (s *server) startWhatsAppCloud(core *bot.Core) error {
+	c := s.e.cfg.WhatsApp.Cloud
+	a, err := whatsappcloud.New(whatsappcloud.Options{
+		Core: core, Token: c.Token, PhoneNumberID: c.PhoneNumberID, AppSecret: c.AppSecret, VerifyToken: c.VerifyToken,
+		GraphURL: c.GraphURL, APIVersion: c.APIVersion, Log: s.e.log, Metrics: s.metrics,
+	})
+	if err != nil {
+		return err
+	}
+	s.web.Handle(whatsappcloud.WebhookPath, a.WebhookHandler())
 	s.web.AddCheck("whatsapp", a.Check)
 	s.group.Go(func() error { return a.Run(s.ctx) })
 	return nil

@@ -17,6 +17,10 @@ import (
 	"atazan/bot"
 )
 
+// WebhookPath is where the webhook is served on the bot's HTTP server;
+// its public https URL is what the Meta app's webhook is set to.
+const WebhookPath = "/whatsapp/webhook"
+
 // maxWebhookBody caps a webhook request; Meta's are a few kilobytes.
 const maxWebhookBody = 1 << 20
 
