@@ -27,8 +27,7 @@ import (
 
 const noMessengerHelp = `No messenger is configured, so only the HTTP server runs.
   Telegram: create a bot with @BotFather and set ATAZAN_TELEGRAM_TOKEN.
-  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true,
-    or use the Business Cloud API with ATAZAN_WHATSAPP_MODE=cloud (see docs/whatsapp.md).
+  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
 To talk to the bot right now, in this terminal: atazan chat
 `
 
