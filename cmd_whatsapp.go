@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/mdp/qrterminal/v3"
+	"go.mau.fi/whatsmeow/store"
 
 	"atazan/bot/whatsapp"
+	"atazan/config"
 )
 
 const whatsappUsage = `usage:
@@ -21,6 +23,10 @@ const whatsappUsage = `usage:
 func runWhatsApp(ctx context.Context, e *env) error {
 	if len(e.args) == 0 {
 		return errors.New(whatsappUsage)
+	}
+	if e.cfg.WhatsApp.Mode == config.ModeCloud && (e.args[0] == "link" || e.args[0] == "unlink") {
+		return fmt.Errorf("ATAZAN_WHATSAPP_MODE=cloud: the Cloud API needs no linked phone, "+
+			"its number is set up in Meta's WhatsApp Manager (docs/whatsapp.md); %q is for ATAZAN_WHATSAPP_MODE=web", "whatsapp "+e.args[0])
 	}
 	switch e.args[0] {
 	case "link":
@@ -88,6 +94,8 @@ func runWhatsAppStatus(ctx context.Context, e *env) error {
 	}
 	fmt.Fprintf(e.stdout, "Linked to +%s as %q (session store: %s); enabled in serve: %v\n",
 		dev.ID.User, dev.PushName, sess.Where(), e.cfg.WhatsApp.Enabled)
+	fmt.Fprintf(e.stdout, "WhatsApp Web version this build presents: %s (if WhatsApp calls it outdated: go get go.mau.fi/whatsmeow@latest)\n",
+		store.GetWAVersion())
 	return nil
 }
 
