@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,14 +23,14 @@ func TestServeWhatsAppCloud(t *testing.T) {
 	const (
 		token, phoneID = "EAAG-serve-test-token", "106540352242922"
 		secret, verify = "0123456789abcdef0123456789abcdef", "verify-me-please"
-		user           = "77011234567"
+		user, admin    = "77011234567", "77015556677"
 	)
 	api := cloudtest.NewServer(token, phoneID)
 	defer api.Close()
 	sv := startServe(t, map[string]string{
 		"ATAZAN_CORPUS_SRC":                     testsupport.CorpusSource(t),
 		"ATAZAN_CORPUS_WATCH":                   "0",
-		"ATAZAN_ADMINS":                         "wa:77015556677",
+		"ATAZAN_ADMINS":                         "wa:" + admin,
 		"ATAZAN_WHATSAPP_ENABLED":               "true",
 		"ATAZAN_WHATSAPP_MODE":                  "cloud",
 		"ATAZAN_WHATSAPP_CLOUD_TOKEN":           token,
@@ -102,6 +103,46 @@ func TestServeWhatsAppCloud(t *testing.T) {
 	}
 	if _, err := api.WaitSent(ctx, n+1); err != nil {
 		t.Fatalf("no answer to the button %q: %v", id, err)
+	}
+
+	// Documents: the admin's import is fetched with the token; anyone
+	// else's is never downloaded.
+	upload, err := os.ReadFile("bot/testdata/upload/kz2026-ru-new.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.AddMedia("media-admin", "text/plain", upload)
+	api.AddMedia("media-user", "text/plain", upload)
+	doc := func(from, id, media string) []byte {
+		return cloudtest.Payload(phoneID, "Someone", cloudtest.Message{"from": from, "id": id,
+			"timestamp": strconv.FormatInt(time.Now().Unix(), 10), "type": "document",
+			"document": map[string]any{"id": media, "filename": "kz2026-ru.txt", "caption": "/import kz2026 ru", "mime_type": "text/plain"}})
+	}
+	n = len(api.Sent())
+	if code := post(doc(user, "wamid.D1", "media-user"), true); code != http.StatusOK {
+		t.Fatalf("user's document: %d", code)
+	}
+	if code := post(doc(admin, "wamid.D2", "media-admin"), true); code != http.StatusOK {
+		t.Fatalf("admin's document: %d", code)
+	}
+	if _, err := api.WaitSent(ctx, n+2); err != nil {
+		t.Fatalf("documents not answered: %v", err)
+	}
+	if len(api.Calls("/download/media-admin")) != 1 || len(api.Calls("/media-user")) != 0 {
+		t.Errorf("downloads: admin's %v, user's %v; want only the admin's", api.Calls("/download/media-admin"), api.Calls("/media-user"))
+	}
+	toAdmin := 0
+	for _, m := range api.Sent()[n:] {
+		if m.Str("to") != admin {
+			continue
+		}
+		toAdmin++
+		if !strings.Contains(m.Str("text.body")+m.Str("interactive.body.text"), "kz2026") {
+			t.Errorf("the admin's import was answered with %v", m.Body)
+		}
+	}
+	if toAdmin == 0 {
+		t.Error("the admin's import got no answer")
 	}
 	sv.stop(t)
 	if logs := sv.stderr.String(); strings.Contains(logs, token) || strings.Contains(logs, secret) || strings.Contains(logs, "депутатов") {
