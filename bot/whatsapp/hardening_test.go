@@ -143,7 +143,7 @@ func TestDuplicateDeliveryAnsweredOnce(t *testing.T) {
 // slow first one gets its whole time once its turn comes.
 func TestAnswerTimeoutStartsAfterChatLock(t *testing.T) {
 	a, core, _, c := newTestAdapter(t)
-	a.answerTimeout = time.Second
+	a.answerTimeout = 2 * time.Second
 	release := make(chan struct{})
 	started := make(chan struct{}, 2)
 	var mu sync.Mutex
@@ -161,14 +161,14 @@ func TestAnswerTimeoutStartsAfterChatLock(t *testing.T) {
 	a.handleMessage(c, message(alice, alice, text("first")))
 	<-started
 	a.handleMessage(c, message(alice, alice, text("second")))
-	time.Sleep(400 * time.Millisecond) // the second waits its turn this long
+	time.Sleep(600 * time.Millisecond) // the second waits its turn this long
 	close(release)
 	a.answers.Wait()
 	if len(left) != 2 {
 		t.Fatalf("core saw %d questions", len(left))
 	}
-	if left[1] < 800*time.Millisecond {
-		t.Errorf("the second question had %s left of 1s when its turn came", left[1])
+	if left[1] < 1700*time.Millisecond {
+		t.Errorf("the second question had %s left of 2s when its turn came", left[1])
 	}
 }
 
