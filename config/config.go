@@ -138,13 +138,11 @@ func Default() Config {
 		DataDir:         "./data",
 		LogLevel:        "info",
 		HTTPAddr:        ":8080",
+		WhatsApp:        WhatsApp{Mode: ModeWeb, Cloud: WhatsAppCloud{GraphURL: "https://graph.facebook.com", APIVersion: "v24.0"}},
 		ShutdownTimeout: 30 * time.Second,
 		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
 		LLM:             LLM{Timeout: 30 * time.Second},
 		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru"},
-		WhatsApp: WhatsApp{Mode: ModeWeb, Cloud: WhatsAppCloud{
-			GraphURL: "https://graph.facebook.com", APIVersion: "v24.0",
-		}},
 	}
 }
 
