@@ -40,7 +40,7 @@ func (idx *index) decide(an *query, sc *scores, order []articleKey, refs []corpu
 		return "" // an article asked for by number
 	case an.cue != "":
 		return an.cue
-	case len(order) == 0:
+	case len(an.terms) == 0 || len(order) == 0:
 		return ReasonEmpty
 	case sc.model.offTopic >= offTopicThreshold && !an.compare:
 		return ReasonOffTopic + ": " + sc.model.topic

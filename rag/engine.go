@@ -203,7 +203,7 @@ func (e *Engine) Load(ctx context.Context, docs []*corpus.Document, align *corpu
 		al = align
 	}
 	idx := newIndex(docs, chunks, al)
-	idx.cues = e.cues
+	idx.cues, idx.rel = e.cues, e.rel
 	vs, err := openVectorStore(e.db, e.embedder, e.log)
 	if err != nil {
 		return err

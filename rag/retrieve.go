@@ -137,7 +137,11 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 			return nil, err
 		}
 	}
-	if !e.channels.NoBank {
+	// The bank's channels vote only for a question with words of its own
+	// (or of the question it continues): "а ещё?" alone asks nothing, and
+	// the model's prior or the nearest vectors of nothing must not answer it.
+	content := len(an.terms) > 0
+	if content && !e.channels.NoBank {
 		v := e.bank.votes(an.terms)
 		sc.votes = v
 		for ak, x := range v.articles {
@@ -153,7 +157,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	if !e.channels.NoModel {
 		sc.model = e.rel.predict(an.features)
 	}
-	if !e.channels.NoVectors {
+	if content && !e.channels.NoVectors {
 		votes, err := e.bankVec.votes(ctx, e.rel.model.Embed(an.features))
 		if err != nil {
 			return nil, err
@@ -172,7 +176,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	add(sc.passages, passageWeight)
 	add(sc.bank, bankWeight)
 	for ak, p := range sc.model.articles {
-		if p >= minModelShare && idx.hasArticle(ak.doc, ak.article) {
+		if content && p >= minModelShare && idx.hasArticle(ak.doc, ak.article) {
 			sc.articles[ak] += modelWeight * p
 		}
 	}
