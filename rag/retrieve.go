@@ -18,11 +18,9 @@ var ErrNotReady = errors.New("rag: index not loaded yet")
 // Retrieval parameters.
 const (
 	channelDepth = 100 // results taken from each channel before fusion
-	// Channel weights in the fusion. The built-in embedder's vectors are
-	// the weaker channel (on dev.jsonl alone: hit@5 0.92 against BM25's
-	// 0.99) but help the first rank; a neural embedder weighs as much as BM25.
+	// Weights of BM25 and of a neural embedder's passage vectors in the
+	// passage channel.
 	lexicalWeight      = 1.0
-	hashVectorWeight   = 0.3
 	neuralVectorWeight = 1.0
 	maxArticles        = 10 // articles returned
 	pointsPerArt       = 2  // passages per article (more for an article asked by number)
