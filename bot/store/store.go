@@ -68,6 +68,10 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if err := s.migrateDelivery(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
