@@ -113,11 +113,12 @@ type Received struct {
 	Payload  []byte
 }
 
-// Unhandled returns the received messages not yet answered, oldest first:
-// what a process that stopped mid-answer left behind.
-func (s *Store) Unhandled(ctx context.Context, source string, limit int) ([]Received, error) {
+// Unhandled returns the messages received before the given time and not
+// yet answered, oldest first: what a process that stopped mid-answer left
+// behind.
+func (s *Store) Unhandled(ctx context.Context, source string, before time.Time, limit int) ([]Received, error) {
 	rows, err := s.query(ctx, `SELECT msg_key, update_id, payload FROM inbox WHERE source = ? AND handled = 0
-		ORDER BY update_id LIMIT ?`, source, limit)
+		AND received < ? ORDER BY update_id LIMIT ?`, source, millis(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading unanswered updates: %w", err)
 	}

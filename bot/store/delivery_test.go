@@ -80,7 +80,7 @@ func TestInbox(t *testing.T) {
 		must(t, err)
 		must(t, s.Handled(ctx, "tg:1", "42:7", t0))
 		s = reopen()
-		left, err := s.Unhandled(ctx, "tg:1", 10)
+		left, err := s.Unhandled(ctx, "tg:1", t0.Add(time.Second), 10)
 		must(t, err)
 		if len(left) != 1 || left[0].Key != "42:8" || left[0].UpdateID != 101 || string(left[0].Payload) != `{"update_id":101}` {
 			t.Errorf("unhandled after restart = %+v, want only 42:8", left)
