@@ -156,7 +156,7 @@ func (s *server) start() ([]string, error) {
 
 	started := []string{}
 	if s.e.cfg.Telegram.Enabled() {
-		if err := s.startTelegram(app.core); err != nil {
+		if err := s.startTelegram(app.core, app.store); err != nil {
 			return started, err
 		}
 		started = append(started, "telegram")
@@ -174,11 +174,11 @@ func (s *server) start() ([]string, error) {
 	return started, nil
 }
 
-func (s *server) startTelegram(core *bot.Core) error {
+func (s *server) startTelegram(core *bot.Core, queue telegram.Queue) error {
 	tg := s.e.cfg.Telegram
 	a, err := telegram.New(telegram.Options{
 		Token: tg.Token, Endpoint: tg.APIEndpoint, WebhookURL: tg.WebhookURL, WebhookSecret: tg.WebhookSecret,
-		Core: core, Log: s.e.log, Metrics: s.metrics,
+		Core: core, Queue: queue, Log: s.e.log, Metrics: s.metrics,
 	})
 	if err != nil {
 		return err
@@ -190,12 +190,7 @@ func (s *server) startTelegram(core *bot.Core) error {
 		}
 		s.web.Handle(path, a.WebhookHandler())
 	}
-	s.web.AddCheck("telegram", func(context.Context) error {
-		if !a.Ready() {
-			return errors.New("not receiving updates from the Bot API yet")
-		}
-		return nil
-	})
+	s.web.AddCheck("telegram", a.Check) // says why, e.g. the Bot API unreachable
 	s.group.Go(func() error { return a.Run(s.ctx) })
 	return nil
 }

@@ -75,6 +75,10 @@ type Bot struct {
 	MaxQuestionLen int    `yaml:"max_question_len" env:"ATAZAN_MAX_QUESTION_LEN"`
 	HistoryTurns   int    `yaml:"history_turns" env:"ATAZAN_HISTORY_TURNS"`
 	DefaultLang    string `yaml:"default_lang" env:"ATAZAN_DEFAULT_LANG"`
+	// AnswerWorkers bounds the answers (retrieval and LLM) computed at once;
+	// AnswerQueue how many more questions may wait for one.
+	AnswerWorkers int `yaml:"answer_workers" env:"ATAZAN_ANSWER_WORKERS"`
+	AnswerQueue   int `yaml:"answer_queue" env:"ATAZAN_ANSWER_QUEUE"`
 }
 
 // Telegram configures the Telegram adapter; an empty Token turns it off.
@@ -114,7 +118,7 @@ func Default() Config {
 		ShutdownTimeout: 30 * time.Second,
 		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
 		LLM:             LLM{Timeout: 30 * time.Second},
-		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru"},
+		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru", AnswerWorkers: 8, AnswerQueue: 64},
 	}
 }
 

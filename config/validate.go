@@ -267,6 +267,12 @@ func (v *validator) bot(b Bot) {
 	if b.HistoryTurns < 0 {
 		v.fail("ATAZAN_HISTORY_TURNS", "is negative", "use how many earlier turns follow-ups see, e.g. 3, or 0 for none")
 	}
+	if b.AnswerWorkers <= 0 {
+		v.fail("ATAZAN_ANSWER_WORKERS", "must be positive", "use how many answers may be computed at once, e.g. 8 (about the LLM's parallel slots)")
+	}
+	if b.AnswerQueue < 0 {
+		v.fail("ATAZAN_ANSWER_QUEUE", "is negative", "use how many questions may wait for an answer, e.g. 64")
+	}
 }
 
 func (v *validator) telegram(t Telegram) {

@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS rate_limits (
 	per     BIGINT NOT NULL,
 	updated BIGINT NOT NULL,
 	allowed INTEGER NOT NULL,
-	warned  BIGINT NOT NULL
+	warned  BIGINT NOT NULL,
+	notify  INTEGER NOT NULL
 );
 `
 

@@ -38,21 +38,22 @@ func (s *Store) Limit(ctx context.Context, key string, limit int, window time.Du
 		return Verdict{Allowed: true}, nil
 	}
 	size, per := int64(limit)*tokenUnit, max(window.Milliseconds(), 1)
-	var allowed int
-	var warned int64
-	err := s.queryRow(ctx, `INSERT INTO rate_limits (bucket, tokens, cap, per, updated, allowed, warned) VALUES (?, ?, ?, ?, ?, 1, 0)
+	var allowed, notify int
+	err := s.queryRow(ctx, `INSERT INTO rate_limits (bucket, tokens, cap, per, updated, allowed, warned, notify) VALUES (?, ?, ?, ?, ?, 1, 0, 0)
 		ON CONFLICT (bucket) DO UPDATE SET
 			tokens = `+avail+` - CASE WHEN `+avail+` >= `+fmt.Sprint(tokenUnit)+` THEN `+fmt.Sprint(tokenUnit)+` ELSE 0 END,
 			allowed = CASE WHEN `+avail+` >= `+fmt.Sprint(tokenUnit)+` THEN 1 ELSE 0 END,
 			warned = CASE WHEN `+avail+` < `+fmt.Sprint(tokenUnit)+` AND rate_limits.warned <= excluded.updated - excluded.per
 				THEN excluded.updated ELSE rate_limits.warned END,
+			notify = CASE WHEN `+avail+` < `+fmt.Sprint(tokenUnit)+` AND rate_limits.warned <= excluded.updated - excluded.per
+				THEN 1 ELSE 0 END,
 			cap = excluded.cap, per = excluded.per,
 			updated = CASE WHEN excluded.updated > rate_limits.updated THEN excluded.updated ELSE rate_limits.updated END
-		RETURNING allowed, warned`, key, size-tokenUnit, size, per, millis(now)).Scan(&allowed, &warned)
+		RETURNING allowed, notify`, key, size-tokenUnit, size, per, millis(now)).Scan(&allowed, &notify)
 	if err != nil {
 		return Verdict{}, fmt.Errorf("counting rate for %s: %w", key, err)
 	}
-	return Verdict{Allowed: allowed == 1, Notify: allowed == 0 && warned == millis(now)}, nil
+	return Verdict{Allowed: allowed == 1, Notify: notify == 1}, nil
 }
 
 // Allow is Limit reduced to whether the event is within the limit.
