@@ -240,6 +240,17 @@ func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease t
 	return out, nil
 }
 
+// Release gives up the claims on source's messages being sent: when one
+// process alone sends them, those claimed at its start were left by a
+// process that stopped mid-send.
+func (s *Store) Release(ctx context.Context, source string, now time.Time) error {
+	if _, err := s.exec(ctx, `UPDATE outbox SET state = 0, next_attempt = ?, updated = ? WHERE source = ? AND state = 1`,
+		millis(now), millis(now), source); err != nil {
+		return fmt.Errorf("releasing claimed messages: %w", err)
+	}
+	return nil
+}
+
 // Delivered marks a message accepted by the messenger, under its id there.
 func (s *Store) Delivered(ctx context.Context, id int64, messageID string, now time.Time) error {
 	if _, err := s.exec(ctx, `UPDATE outbox SET state = 2, message_id = ?, last_error = '', updated = ? WHERE id = ?`,

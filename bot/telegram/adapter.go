@@ -245,6 +245,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.queue.PruneDelivery(ctx, time.Now().Add(-keepDelivery)); err != nil {
 		a.log.Warn("pruning old deliveries", "err", err)
 	}
+	if a.webhookURL == "" {
+		// One poller at a time, as Telegram allows: what is claimed before
+		// this one sends was left half-sent by a process that stopped.
+		if err := a.queue.Release(ctx, a.source, time.Now()); err != nil {
+			a.log.Warn("releasing messages left being sent", "err", err)
+		}
+	}
 	// The outbox outlives ctx until the answers in flight are queued.
 	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
 	sending := make(chan struct{})
@@ -387,6 +394,9 @@ func (a *Adapter) resume(ctx context.Context, before time.Time) {
 // that answers in flight at shutdown are finished, not dropped. It reports
 // false when the update was not taken: ctx ended first or Run has stopped.
 func (a *Adapter) dispatch(ctx context.Context, u update, key string) bool {
+	if ctx.Err() != nil {
+		return false // stopping: the inbox keeps it for the next start
+	}
 	select {
 	case a.slots <- struct{}{}:
 	case <-ctx.Done():
