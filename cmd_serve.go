@@ -151,6 +151,7 @@ func (s *server) start() ([]string, error) {
 		return nil
 	})
 	s.engine.Store(app.engine)
+	tidyCorpus(s.ctx, app.corpus, s.e.cfg.Corpus.KeepVersions, s.e.log)
 	follow := &corpusFollower{store: app.corpus, engine: app.engine, every: corpusPollEvery, log: s.e.log, metrics: s.metrics}
 	s.group.Go(func() error { follow.run(s.ctx); return nil })
 
@@ -172,6 +173,25 @@ func (s *server) start() ([]string, error) {
 		s.group.Go(func() error { return w.Run(s.ctx) })
 	}
 	return started, nil
+}
+
+// tidyCorpus deletes what killed imports left behind and the versions past
+// the retention, and makes every later activation keep to it. A failure is
+// logged: it costs disk space, not service.
+func tidyCorpus(ctx context.Context, cs *corpus.Store, keep int, log *slog.Logger) {
+	if removed, err := cs.Cleanup(ctx, time.Now()); err != nil {
+		log.Warn("cleaning up the corpus store", "err", err)
+	} else if len(removed) > 0 {
+		log.Info("removed files left by interrupted imports", "files", removed)
+	}
+	removed, err := cs.Prune(ctx, keep)
+	if err != nil {
+		log.Warn("pruning old corpus versions", "err", err)
+	}
+	if len(removed) > 0 {
+		log.Info("pruned old corpus versions", "keep", keep, "removed", removed)
+	}
+	cs.KeepVersions(keep)
 }
 
 func (s *server) startTelegram(core *bot.Core, queue telegram.Queue) error {

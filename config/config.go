@@ -45,6 +45,9 @@ type Corpus struct {
 	OfficialURL  string        `yaml:"official_url" env:"ATAZAN_CORPUS_OFFICIAL_URL"`
 	Watch        time.Duration `yaml:"watch" env:"ATAZAN_CORPUS_WATCH"` // 0 turns the watch off
 	FetchTimeout time.Duration `yaml:"fetch_timeout" env:"ATAZAN_CORPUS_FETCH_TIMEOUT"`
+	// KeepVersions is how many imported versions of each document serve
+	// keeps, besides the active and the previous one; 0 keeps all.
+	KeepVersions int `yaml:"keep_versions" env:"ATAZAN_CORPUS_KEEP_VERSIONS"`
 }
 
 // LLM is an OpenAI-compatible chat endpoint; empty BaseURL and APIKey mean offline.
@@ -116,7 +119,7 @@ func Default() Config {
 		LogLevel:        "info",
 		HTTPAddr:        ":8080",
 		ShutdownTimeout: 30 * time.Second,
-		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
+		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second, KeepVersions: 10},
 		LLM:             LLM{Timeout: 30 * time.Second},
 		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru", AnswerWorkers: 8, AnswerQueue: 64},
 	}

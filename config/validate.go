@@ -98,6 +98,9 @@ func (c Config) Validate() []Problem {
 		v.warn("ATAZAN_CORPUS_WATCH", fmt.Sprintf("checks Әділет every %s", c.Corpus.Watch), "be kind to the official site: use hours, e.g. 24h")
 	}
 	v.positive("ATAZAN_CORPUS_FETCH_TIMEOUT", c.Corpus.FetchTimeout, "60s")
+	if c.Corpus.KeepVersions < 0 {
+		v.fail("ATAZAN_CORPUS_KEEP_VERSIONS", "is negative", "use how many versions of each document to keep, e.g. 10, or 0 to keep all")
+	}
 
 	v.llm(c.LLM)
 	v.embed(c.Embed, c.LLM.APIKey)
