@@ -87,16 +87,42 @@ func (s *Store) migrateDelivery(ctx context.Context) error {
 // after a restart or through another replica, reports false and is not
 // handled twice.
 func (s *Store) Receive(ctx context.Context, source, key string, updateID int64, payload []byte, now time.Time) (bool, error) {
-	res, err := s.exec(ctx, `INSERT INTO inbox (source, msg_key, update_id, payload, received) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (source, msg_key) DO NOTHING`, source, key, updateID, string(payload), millis(now))
+	isNew, err := s.ReceiveAll(ctx, source, []Received{{Key: key, UpdateID: updateID, Payload: payload}}, now)
 	if err != nil {
-		return false, fmt.Errorf("recording update %d: %w", updateID, err)
+		return false, err
 	}
-	n, err := res.RowsAffected()
+	return isNew[0], nil
+}
+
+// ReceiveAll is Receive for a batch of updates, in one transaction: a
+// getUpdates result costs one commit, not one per update.
+func (s *Store) ReceiveAll(ctx context.Context, source string, batch []Received, now time.Time) ([]bool, error) {
+	isNew := make([]bool, len(batch))
+	if len(batch) == 0 {
+		return isNew, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("recording update %d: %w", updateID, err)
+		return nil, fmt.Errorf("recording updates: %w", err)
 	}
-	return n == 1, nil
+	defer tx.Rollback()
+	stmt := s.q(`INSERT INTO inbox (source, msg_key, update_id, payload, received) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (source, msg_key) DO NOTHING`)
+	for i, r := range batch {
+		res, err := tx.ExecContext(ctx, stmt, source, r.Key, r.UpdateID, string(r.Payload), millis(now))
+		if err != nil {
+			return nil, fmt.Errorf("recording update %d: %w", r.UpdateID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("recording update %d: %w", r.UpdateID, err)
+		}
+		isNew[i] = n == 1
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("recording updates: %w", err)
+	}
+	return isNew, nil
 }
 
 // Handled marks a received message as answered: its replies are in the outbox.
@@ -183,6 +209,7 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 	if claimed {
 		state, next = outSending, millis(now.Add(lease))
 	}
+	// The first part's msg_group is 0, which stands for itself.
 	var group int64
 	for _, p := range parts {
 		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO outbox (source, chat_id, msg_group, method, params, state, next_attempt, created, updated)
@@ -193,9 +220,6 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 		}
 		if group == 0 {
 			group = p.ID
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE outbox SET msg_group = ? WHERE id = ?`), group, p.ID); err != nil {
-				return nil, false, fmt.Errorf("queueing a reply: %w", err)
-			}
 		}
 		p.Group = group
 		rows = append(rows, p)
@@ -230,6 +254,9 @@ func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease t
 		var params string
 		if err := rows.Scan(&o.ID, &o.Source, &o.ChatID, &o.Group, &o.Method, &params, &o.Attempts); err != nil {
 			return nil, fmt.Errorf("claiming due messages: %w", err)
+		}
+		if o.Group == 0 {
+			o.Group = o.ID
 		}
 		o.Params = []byte(params)
 		out = append(out, o)

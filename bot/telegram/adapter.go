@@ -19,6 +19,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"atazan/bot"
+	"atazan/bot/store"
 	"atazan/metrics"
 )
 
@@ -344,20 +345,29 @@ func (a *Adapter) poll(ctx context.Context) error {
 // receive records each update in the inbox and hands the new ones to
 // dispatch. It stops at the first update it cannot record.
 func (a *Adapter) receive(ctx context.Context, updates []update) error {
-	for _, u := range updates {
-		key, durable := updateKey(u)
-		if durable {
-			isNew, err := a.queue.Receive(ctx, a.source, key, int64(u.UpdateID), u.raw, time.Now())
-			if err != nil {
-				return err
-			}
-			if !isNew {
+	var batch []store.Received
+	keys := make([]string, len(updates))
+	for i, u := range updates {
+		if key, durable := updateKey(u); durable {
+			keys[i] = key
+			batch = append(batch, store.Received{Key: key, UpdateID: int64(u.UpdateID), Payload: u.raw})
+		}
+	}
+	isNew, err := a.queue.ReceiveAll(ctx, a.source, batch, time.Now())
+	if err != nil {
+		return err
+	}
+	for i, u := range updates {
+		if keys[i] != "" {
+			if !isNew[0] {
 				a.log.Debug("update already received; skipping", "update_id", u.UpdateID)
+				isNew = isNew[1:]
 				continue
 			}
+			isNew = isNew[1:]
 		}
 		// Not taken (shutting down): the inbox keeps it for the next start.
-		a.dispatch(ctx, u, key)
+		a.dispatch(ctx, u, keys[i])
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ import (
 // Queue keeps updates and replies in the database, so that neither a
 // crash nor a Bot API outage loses an answer; *store.Store is one.
 type Queue interface {
-	Receive(ctx context.Context, source, key string, updateID int64, payload []byte, now time.Time) (bool, error)
+	ReceiveAll(ctx context.Context, source string, batch []store.Received, now time.Time) ([]bool, error)
 	Handled(ctx context.Context, source, key string, now time.Time) error
 	Unhandled(ctx context.Context, source string, before time.Time, limit int) ([]store.Received, error)
 	Enqueue(ctx context.Context, parts []store.Outgoing, now time.Time, lease time.Duration) ([]store.Outgoing, bool, error)

@@ -40,6 +40,8 @@ type Call struct {
 	MessageID int
 	// Err is the error description of a call the server refused.
 	Err string
+	// At is when the server answered the call.
+	At time.Time
 }
 
 // Server is a running fake Bot API server.
@@ -219,6 +221,7 @@ func (s *Server) broadcast() {
 func (s *Server) record(c Call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c.At = time.Now()
 	s.calls = append(s.calls, c)
 	s.broadcast()
 }
