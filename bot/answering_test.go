@@ -122,3 +122,30 @@ func TestSpammerIsToldOnce(t *testing.T) {
 		t.Errorf("a minute later: %q", got)
 	}
 }
+
+func TestUnknownCommandInAGroup(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name  string
+		in    Incoming
+		reply bool
+	}{
+		{"someone else's command", Incoming{Text: "/shrug lol", IsGroup: true}, false},
+		{"addressed to us", Incoming{Text: "/shrug", IsGroup: true, Mentioned: true}, true},
+		{"in reply to us", Incoming{Text: "/shrug", IsGroup: true, ReplyToBot: true}, true},
+		{"private chat", Incoming{Text: "/shrug lol"}, true},
+		{"a known command in a group", Incoming{Text: "/help", IsGroup: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.in.Platform, tt.in.ChatID, tt.in.UserID = Telegram, "-100", "u1"
+			got := h.handle(tt.in).text()
+			if (got != "") != tt.reply {
+				t.Errorf("reply = %q, want a reply: %v", got, tt.reply)
+			}
+			if tt.reply && strings.HasPrefix(tt.in.Text, "/shrug") && !strings.Contains(got, "/help") {
+				t.Errorf("unknown command answered %q", got)
+			}
+		})
+	}
+}
