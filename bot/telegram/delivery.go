@@ -209,8 +209,18 @@ func (a *Adapter) send(ctx context.Context, chatID int64, parts []tgbotapi.Param
 	}
 	rows, claimed, err := a.queue.Enqueue(ctx, rows, time.Now(), sendLease)
 	if err != nil {
+		// Without the database the reply cannot wait for a retry, but it
+		// can still go out now.
 		a.metrics.Error("store")
-		return nil, 0, err
+		a.log.Error("queueing a reply; sending it without the outbox", "err", err)
+		for _, p := range parts {
+			id, err := a.once(ctx, "sendMessage", p)
+			if err != nil {
+				return ids, 0, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, 0, nil
 	}
 	first = rows[0].ID
 	if !claimed {

@@ -242,3 +242,16 @@ func TestServeWaitsForTheBotAPI(t *testing.T) {
 		t.Errorf("Check once connected = %v", err)
 	}
 }
+
+func TestRepliesGoOutWithoutTheDatabase(t *testing.T) {
+	h := start(t, &fakeCore{})
+	// The database goes away after the update is received.
+	h.a.queue.(*store.Store).Close()
+	id, err := h.a.newResponder(501, 0).Send(context.Background(), bot.Reply{Paragraphs: []bot.Paragraph{{{Text: "ответ"}}}})
+	if err != nil || strings.HasPrefix(id, queuedPrefix) {
+		t.Fatalf("Send without a database = %q, %v; want it sent directly", id, err)
+	}
+	if calls := h.srv.Calls("sendMessage"); len(calls) != 1 || calls[0].Params.Get("text") != "ответ" {
+		t.Errorf("sendMessage calls = %v", calls)
+	}
+}
