@@ -150,7 +150,6 @@ func (s *server) start() ([]string, error) {
 		}
 		return nil
 	})
-	s.engine.Store(app.engine)
 	tidyCorpus(s.ctx, app.corpus, s.e.cfg.Corpus.KeepVersions, s.e.log)
 	follow := &corpusFollower{store: app.corpus, engine: app.engine, every: corpusPollEvery, log: s.e.log, metrics: s.metrics}
 	s.group.Go(func() error { follow.run(s.ctx); return nil })
@@ -172,6 +171,9 @@ func (s *server) start() ([]string, error) {
 		w := officialWatcher(s.e, app.corpus, app.core, s.metrics)
 		s.group.Go(func() error { return w.Run(s.ctx) })
 	}
+	// Ready only now: before the messengers' checks are registered,
+	// /readyz would say ready for a bot that cannot answer yet.
+	s.engine.Store(app.engine)
 	return started, nil
 }
 
