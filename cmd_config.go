@@ -16,6 +16,10 @@ const configUsage = "usage: atazan config check"
 // problem with how to fix it; it fails when a problem is an error, so that
 // deploy scripts can run it before starting the bot.
 func runConfig(ctx context.Context, e *env) error {
+	if len(e.args) == 1 && isHelp(e.args[0]) {
+		fmt.Fprintln(e.stdout, configUsage)
+		return nil
+	}
 	if len(e.args) != 1 || e.args[0] != "check" {
 		return errors.New(configUsage)
 	}

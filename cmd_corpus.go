@@ -31,7 +31,7 @@ func runCorpus(ctx context.Context, e *env) error {
 		{"rollback", "rollback DOC                           restore the version active before the current one", corpusRollback},
 		{"fetch", "fetch [--doc DOC] [--lang kk|ru]       download the official texts from Әділет and import them", runCorpusFetch},
 	}
-	if len(e.args) == 0 || e.args[0] == "help" || e.args[0] == "-h" || e.args[0] == "--help" {
+	if len(e.args) == 0 || isHelp(e.args[0]) {
 		fmt.Fprintln(e.stdout, "Usage: atazan corpus COMMAND\n\nCommands:")
 		for _, s := range subs {
 			fmt.Fprintf(e.stdout, "  %s\n", s.usage)

@@ -22,6 +22,10 @@ func runWhatsApp(ctx context.Context, e *env) error {
 	if len(e.args) == 0 {
 		return errors.New(whatsappUsage)
 	}
+	if isHelp(e.args[0]) {
+		fmt.Fprintln(e.stdout, whatsappUsage)
+		return nil
+	}
 	switch e.args[0] {
 	case "link":
 		return runWhatsAppLink(ctx, e, e.args[1:])

@@ -6,6 +6,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +22,10 @@ import (
 // env is what every subcommand gets: its arguments, the configuration and
 // where to talk.
 type env struct {
-	args   []string
+	args []string
+	// prog is how the user started atazan ("go run .", "./atazan"), so
+	// that hints name a command they can run as it is.
+	prog   string
 	cfg    config.Config
 	log    *slog.Logger
 	stdin  io.Reader
@@ -42,6 +47,7 @@ func commands() map[string]command {
 		"corpus":   {"list, show, import, diff, validate and fetch the constitution texts", runCorpus},
 		"whatsapp": {"link a WhatsApp account: atazan whatsapp link [--phone NUMBER]", runWhatsApp},
 		"config":   {"print the effective configuration and its problems: atazan config check", runConfig},
+		"version":  {"print the version and the VCS revision of this build (also --version)", runVersion},
 	}
 }
 
@@ -54,14 +60,19 @@ func main() {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout, cmds)
+	prog := invokedAs(os.Args[0])
+	if len(args) == 0 || isHelp(args[0]) {
+		usage(stdout, prog, cmds)
+		return 0
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(stdout, readBuildInfo())
 		return 0
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "atazan: unknown command %q\n\n", args[0])
-		usage(stderr, cmds)
+		usage(stderr, prog, cmds)
 		return 2
 	}
 	cfg, err := config.Load(getenv)
@@ -69,17 +80,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "atazan: %v\n", err)
 		return 2
 	}
-	e := &env{args: args[1:], cfg: cfg, log: newLogger(cfg, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
-	if err := cmd.run(ctx, e); err != nil {
+	e := &env{args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
+	err = cmd.run(ctx, e)
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		// The flag package has printed the usage the user asked for.
+	default:
 		fmt.Fprintf(stderr, "atazan %s: %v\n", args[0], err)
 		return 1
 	}
 	return 0
 }
 
-func usage(w io.Writer, cmds map[string]command) {
+func usage(w io.Writer, prog string, cmds map[string]command) {
 	fmt.Fprintln(w, "atazan explains the Constitution of Kazakhstan, with article citations.")
-	fmt.Fprintln(w, "\nUsage: atazan COMMAND [flags]\n\nCommands:")
+	fmt.Fprintf(w, "\nUsage: %s COMMAND [flags]   (COMMAND --help for its flags)\n\nCommands:\n", prog)
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
@@ -109,4 +125,9 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// isHelp reports whether arg asks for usage rather than naming a command.
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "-help" || arg == "--help"
 }
