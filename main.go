@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 
 	"atazan/config"
@@ -22,6 +23,7 @@ import (
 // env is what every subcommand gets: its arguments, the configuration and
 // where to talk.
 type env struct {
+	name string // the subcommand: "chat", "serve"
 	args []string
 	// prog is how the user started atazan ("go run .", "./atazan"), so
 	// that hints name a command they can run as it is.
@@ -80,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "atazan: %v\n", err)
 		return 2
 	}
-	e := &env{args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{name: args[0], args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
 	err = cmd.run(ctx, e)
 	switch {
 	case err == nil:
@@ -130,4 +132,28 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // isHelp reports whether arg asks for usage rather than naming a command.
 func isHelp(arg string) bool {
 	return arg == "help" || arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// program is how to start atazan in a hint.
+func (e *env) program() string {
+	if e.prog == "" {
+		return "atazan"
+	}
+	return e.prog
+}
+
+// commandLine is the subcommand being run, for hints that repeat it:
+// "chat", "corpus list", "ask …".
+func (e *env) commandLine() string {
+	line := e.name
+	if line == "" {
+		line = "chat"
+	}
+	for _, a := range e.args {
+		if strings.HasPrefix(a, "-") || strings.ContainsAny(a, " \t'\"") {
+			return line + " …"
+		}
+		line += " " + a
+	}
+	return line
 }

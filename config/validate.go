@@ -98,6 +98,7 @@ func (c Config) Validate() []Problem {
 		v.warn("ATAZAN_CORPUS_WATCH", fmt.Sprintf("checks Әділет every %s", c.Corpus.Watch), "be kind to the official site: use hours, e.g. 24h")
 	}
 	v.positive("ATAZAN_CORPUS_FETCH_TIMEOUT", c.Corpus.FetchTimeout, "60s")
+	v.positive("ATAZAN_CORPUS_CONNECT_TIMEOUT", c.Corpus.ConnectTimeout, "20s")
 
 	v.llm(c.LLM)
 	v.embed(c.Embed, c.LLM.APIKey)
