@@ -147,6 +147,9 @@ func fetchDocuments(ctx context.Context, e *env, store *corpus.Store, docs []str
 // when ATAZAN_CORPUS_WATCH is not 0; p is the bot core, which asks the
 // admins.
 func officialWatcher(e *env, store *corpus.Store, p adilet.Proposer, m *metrics.Metrics) *adilet.Watcher {
+	if len(e.cfg.Admins) == 0 {
+		p = noAdmins{}
+	}
 	return adilet.NewWatcher(adilet.WatcherOptions{
 		Client: adilet.New(adilet.Options{
 			BaseURL: e.cfg.Corpus.OfficialURL, Timeout: e.cfg.Corpus.FetchTimeout,
@@ -160,6 +163,16 @@ func officialWatcher(e *env, store *corpus.Store, p adilet.Proposer, m *metrics.
 		Metrics:   m,
 	})
 }
+
+// noAdmins stands in for the core when ATAZAN_ADMINS is empty: nobody to
+// tell is a setting, which the watch logs calmly, not a failure.
+type noAdmins struct{}
+
+func (noAdmins) ProposeUpdate(context.Context, *corpus.Staged, string) error {
+	return adilet.ErrNoRecipients
+}
+
+func (noAdmins) ReportProblem(context.Context, string) error { return adilet.ErrNoRecipients }
 
 func officialClient(e *env) *adilet.Client {
 	return adilet.New(adilet.Options{

@@ -161,7 +161,7 @@ func fetchEnvOf(t *testing.T, vars map[string]string) (*env, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	return &env{cfg: cfg, log: newLogger(cfg, &out), stdin: strings.NewReader(""), stdout: &out, stderr: &out}, &out
+	return &env{cfg: cfg, log: newLogger(cfg, "text", &out), stdin: strings.NewReader(""), stdout: &out, stderr: &out}, &out
 }
 
 func TestFetchOfficial(t *testing.T) {

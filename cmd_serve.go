@@ -26,8 +26,8 @@ import (
 
 const noMessengerHelp = `No messenger is configured, so only the HTTP server runs.
   Telegram: create a bot with @BotFather and set ATAZAN_TELEGRAM_TOKEN.
-  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
-To talk to the bot right now, in this terminal: atazan chat
+  WhatsApp: run "%[1]s whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
+To talk to the bot right now, in this terminal: %[1]s chat
 `
 
 // runServe runs every configured messenger and the HTTP server until
@@ -121,7 +121,7 @@ func (s *server) run(ctx context.Context) error {
 		err = errors.Join(err, s.group.Wait())
 	default:
 		if len(messengers) == 0 {
-			fmt.Fprint(s.e.stderr, noMessengerHelp)
+			fmt.Fprintf(s.e.stderr, noMessengerHelp, s.e.program())
 		}
 		s.e.log.Info("serving", "http", s.e.cfg.HTTPAddr, "messengers", messengers,
 			"llm", s.e.cfg.LLM.Enabled(), "postgres", s.e.cfg.DatabaseURL != "")

@@ -38,18 +38,22 @@ type env struct {
 type command struct {
 	summary string
 	run     func(ctx context.Context, e *env) error
+	// service marks a long-running command whose stderr is a log stream:
+	// when the logs are JSON, its messages and its final error are JSON
+	// records too, so a log collector never gets two formats.
+	service bool
 }
 
 func commands() map[string]command {
 	return map[string]command{
-		"chat":     {"talk to the bot in this terminal (offline by default)", runChat},
-		"ask":      {"answer one question: atazan ask [--lang kk|ru] [--json] \"question\"", runAsk},
-		"eval":     {"measure retrieval on a question set: atazan eval --set FILE [--k 5] [--json]", runEval},
-		"serve":    {"run the configured messengers and the HTTP server", runServe},
-		"corpus":   {"list, show, import, diff, validate and fetch the constitution texts", runCorpus},
-		"whatsapp": {"link a WhatsApp account: atazan whatsapp link [--phone NUMBER]", runWhatsApp},
-		"config":   {"print the effective configuration and its problems: atazan config check", runConfig},
-		"version":  {"print the version and the VCS revision of this build (also --version)", runVersion},
+		"chat":     {"talk to the bot in this terminal (offline by default)", runChat, false},
+		"ask":      {"answer one question: atazan ask [--lang kk|ru] [--json] \"question\"", runAsk, false},
+		"eval":     {"measure retrieval on a question set: atazan eval --set FILE [--k 5] [--json]", runEval, false},
+		"serve":    {"run the configured messengers and the HTTP server", runServe, true},
+		"corpus":   {"list, show, import, diff, validate and fetch the constitution texts", runCorpus, false},
+		"whatsapp": {"link a WhatsApp account: atazan whatsapp link [--phone NUMBER]", runWhatsApp, false},
+		"config":   {"print the effective configuration and its problems: atazan config check", runConfig, false},
+		"version":  {"print the version and the VCS revision of this build (also --version)", runVersion, false},
 	}
 }
 
@@ -82,12 +86,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "atazan: %v\n", err)
 		return 2
 	}
-	e := &env{name: args[0], args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
+	format := logFormat(cfg, stderr)
+	e := &env{name: args[0], args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, format, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
+	asLog := cmd.service && format == "json"
+	if asLog {
+		e.stderr = newLogLines(e.log)
+	}
 	err = cmd.run(ctx, e)
 	switch {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
 		// The flag package has printed the usage the user asked for.
+	case asLog:
+		e.log.Error("atazan "+args[0]+" failed", "err", err)
+		return 1
 	default:
 		fmt.Fprintf(stderr, "atazan %s: %v\n", args[0], err)
 		return 1
@@ -109,24 +121,35 @@ func usage(w io.Writer, prog string, cmds map[string]command) {
 	fmt.Fprintln(w, "\nConfiguration comes from ATAZAN_* environment variables and an optional YAML file (ATAZAN_CONFIG).")
 }
 
-// newLogger writes text to a terminal and JSON elsewhere, unless configured.
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+// logFormat is the configured log format, or text on a terminal and JSON
+// elsewhere.
+func logFormat(cfg config.Config, w io.Writer) string {
+	if cfg.LogFormat != "" {
+		return cfg.LogFormat
+	}
+	if isTerminal(w) {
+		return "text"
+	}
+	return "json"
+}
+
+// newLogger writes records in format ("text" or "json") to w. Durations
+// are written as Go durations ("24h0m0s"), never as nanoseconds.
+func newLogger(cfg config.Config, format string, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	opts := &slog.HandlerOptions{Level: level}
-	format := cfg.LogFormat
-	if format == "" {
-		format = "json"
-		if f, ok := w.(*os.File); ok {
-			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-				format = "text"
-			}
-		}
-	}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsAsText}
 	if format == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func durationsAsText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // isHelp reports whether arg asks for usage rather than naming a command.
