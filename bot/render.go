@@ -1,11 +1,8 @@
 package bot
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -66,7 +63,7 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	if len(res.Sources) > 0 {
 		p := Paragraph{{Text: t.sources}}
-		for i, s := range sourceLabels(res.Sources, lang) {
+		for i, s := range corpus.SourceList(res.Sources, lang) {
 			if i > 0 {
 				p = append(p, Span{Text: "; "})
 			}
@@ -91,63 +88,6 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	r.ShareText = r.Plain()
 	return r
-}
-
-// sourceLabels names the cited articles once each, their points together
-// ("ст. 73, пп. 2, 6"; "73-бап, 2, 6-тармақтар"), in the order cited. An
-// article cited as a whole is named without points.
-func sourceLabels(refs []corpus.Ref, lang corpus.Lang) []string {
-	type group struct {
-		ref    corpus.Ref
-		points []string
-		whole  bool
-	}
-	var groups []*group
-	byArticle := map[corpus.Ref]*group{}
-	for _, r := range refs {
-		key := corpus.Ref{Doc: r.Doc, Article: r.Article}
-		g := byArticle[key]
-		if g == nil {
-			g = &group{ref: key}
-			byArticle[key] = g
-			groups = append(groups, g)
-		}
-		switch {
-		case r.Point == "":
-			g.whole = true
-		case !slices.Contains(g.points, r.Point):
-			g.points = append(g.points, r.Point)
-		}
-	}
-	out := make([]string, len(groups))
-	for i, g := range groups {
-		ref := g.ref
-		if g.whole || len(g.points) == 0 {
-			out[i] = ref.Format(lang)
-			continue
-		}
-		slices.SortStableFunc(g.points, func(a, b string) int { return cmp.Compare(pointOrder(a), pointOrder(b)) })
-		ref.Point = strings.Join(g.points, ", ")
-		out[i] = ref.Format(lang)
-		if len(g.points) > 1 {
-			switch lang {
-			case corpus.KK:
-				out[i] += "тар" // "2, 6-тармақ" → "2, 6-тармақтар"
-			case corpus.RU:
-				out[i] = strings.Replace(out[i], ", п. ", ", пп. ", 1)
-			}
-		}
-	}
-	return out
-}
-
-// pointOrder sorts point numbers as numbers; anything else goes last.
-func pointOrder(p string) int {
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		return 1 << 30
-	}
-	return n
 }
 
 // answerText is the answer as plain text, for the chat history and the log.
