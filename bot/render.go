@@ -125,13 +125,15 @@ func articleParagraphs(text *corpus.Text, number, point string) (ps []Paragraph,
 		return nil, false
 	}
 	// The document is named above the article (its title, or the heading
-	// of its column in a comparison), so the heading is the number alone.
+	// of its column in a comparison), so the heading is the number and the
+	// article's own title, if it has one. The section comes first and says
+	// it is a section: under the number, its name read as the article's.
+	if sec := text.SectionOf(number); sec != nil && sec.Title != "" {
+		ps = append(ps, Paragraph{{Text: sectionLabel(sec, lang), Italic: true}})
+	}
 	head := Paragraph{{Text: articleLabel(number, lang), Bold: true}}
 	if art.Title != "" {
 		head = append(head, Span{Text: ". " + art.Title, Bold: true})
-	}
-	if sec := text.SectionOf(number); sec != nil && sec.Title != "" {
-		head = append(head, Span{Text: "\n" + sec.Title, Italic: true})
 	}
 	ps = append(ps, head)
 	if art.Repealed {
@@ -151,6 +153,24 @@ func articleParagraphs(text *corpus.Text, number, point string) (ps []Paragraph,
 		ps = append(ps, pointParagraph(p, t))
 	}
 	return ps, true
+}
+
+// sectionLabel names a section as its text does: "Раздел II. Основные
+// права…", "II бөлім. …", "Section II. …".
+func sectionLabel(sec *corpus.Section, lang corpus.Lang) string {
+	var label string
+	switch lang {
+	case corpus.KK:
+		label = sec.Number + " бөлім"
+	case corpus.EN:
+		label = "Section " + sec.Number
+	default:
+		label = "Раздел " + sec.Number
+	}
+	if sec.Number == "" {
+		return sec.Title
+	}
+	return label + ". " + sec.Title
 }
 
 func pointParagraph(p corpus.Point, t *texts) Paragraph {
