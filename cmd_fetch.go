@@ -199,7 +199,7 @@ func langList(files []corpus.SourceFile) string {
 func offlineHelp(e *env, cause error) error {
 	base, prog := e.cfg.Corpus.OfficialURL, e.program()
 	var b strings.Builder
-	fmt.Fprintf(&b, "no constitution texts to serve: there is no local corpus and the official source %s gave none", base)
+	fmt.Fprintf(&b, "there is no local corpus and the official source %s gave none", base)
 	if cause != nil {
 		fmt.Fprintf(&b, " (%v)", cause)
 	}
@@ -215,5 +215,8 @@ func offlineHelp(e *env, cause error) error {
 			fmt.Fprintf(&b, "       %s   then: %s corpus import FILE --doc %s --lang %s\n", u, prog, doc, lang)
 		}
 	}
-	return errors.New(strings.TrimSuffix(b.String(), "\n"))
+	return fmt.Errorf("%w: %s", errNoTexts, strings.TrimSuffix(b.String(), "\n"))
 }
+
+// errNoTexts is a first start that found the constitution texts nowhere.
+var errNoTexts = errors.New("no constitution texts to serve")

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"atazan/config"
+	"atazan/internal/testsupport"
 )
 
 func TestLogLines(t *testing.T) {
@@ -55,32 +59,57 @@ func TestLoggerDurations(t *testing.T) {
 	}
 }
 
-// TestServeLogsOneFormat starts serve with JSON logs, no messenger and no
-// texts it could find: every line on stderr, its final error included, is
-// a JSON record.
-func TestServeLogsOneFormat(t *testing.T) {
+// TestServeWaitsForTexts starts serve with JSON logs, no messenger and no
+// texts anywhere. It must not exit (a container would be restarted into
+// the same failure): it keeps HTTP up, /readyz says why it is not ready,
+// and every line on stderr is a JSON record.
+func TestServeWaitsForTexts(t *testing.T) {
+	addr := freeAddr(t)
 	vars := map[string]string{
-		"ATAZAN_DATA_DIR":            t.TempDir(),
-		"ATAZAN_CORPUS_SRC":          t.TempDir() + "/nowhere",
-		"ATAZAN_CORPUS_OFFICIAL_URL": "http://127.0.0.1:1",
-		"ATAZAN_HTTP_ADDR":           "127.0.0.1:0",
-		"ATAZAN_LOG_FORMAT":          "json",
+		"ATAZAN_DATA_DIR":               t.TempDir(),
+		"ATAZAN_CORPUS_SRC":             t.TempDir() + "/nowhere",
+		"ATAZAN_CORPUS_OFFICIAL_URL":    "http://127.0.0.1:1",
+		"ATAZAN_CORPUS_CONNECT_TIMEOUT": "1s",
+		"ATAZAN_HTTP_ADDR":              addr,
+		"ATAZAN_LOG_FORMAT":             "json",
 	}
-	code, _, stderr := runAtazan(t, vars, "serve")
-	if code == 0 {
-		t.Fatal("serve started without texts")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &testsupport.Buffer{}
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, stderr, func(k string) string { return vars[k] })
+	}()
+
+	var body string
+	for !strings.Contains(body, "no constitution texts to serve") {
+		select {
+		case code := <-exited:
+			t.Fatalf("serve exited with %d instead of waiting for texts:\n%s", code, stderr)
+		case <-time.After(50 * time.Millisecond):
+		}
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Fatalf("/readyz is 200 with no texts: %s", b)
+		}
+		body = string(b)
 	}
-	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Errorf("serve stopped while waiting: exit %d\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 	for _, line := range lines {
 		if !json.Valid([]byte(line)) {
 			t.Errorf("not a JSON record: %q", line)
 		}
 	}
-	last := lines[len(lines)-1]
-	if !strings.Contains(last, `"level":"ERROR"`) || !strings.Contains(last, "no constitution texts to serve") {
-		t.Errorf("the final error is not a JSON error record: %s", last)
-	}
-	if n := strings.Count(stderr, `"level":"ERROR"`); n != 1 {
-		t.Errorf("%d error records, want 1:\n%s", n, stderr)
+	if n := strings.Count(stderr.String(), `"msg":"waiting for the constitution texts"`); n != 1 {
+		t.Errorf("%d waiting records, want 1 before the first retry:\n%s", n, stderr)
 	}
 }
