@@ -38,22 +38,25 @@ type env struct {
 type command struct {
 	summary string
 	run     func(ctx context.Context, e *env) error
-	// service marks a long-running command whose stderr is a log stream:
-	// when the logs are JSON, its messages and its final error are JSON
-	// records too, so a log collector never gets two formats.
-	service bool
 }
+
+// isService tells a long-running command whose stderr is a log stream:
+// when the logs are JSON, its messages and its final error are JSON
+// records too, so a log collector never gets two formats.
+func isService(name string) bool { return name == "serve" }
 
 func commands() map[string]command {
 	return map[string]command{
-		"chat":     {"talk to the bot in this terminal (offline by default)", runChat, false},
-		"ask":      {"answer one question: atazan ask [--lang kk|ru] [--json] \"question\"", runAsk, false},
-		"eval":     {"measure retrieval on a question set: atazan eval --set FILE [--k 5] [--json]", runEval, false},
-		"serve":    {"run the configured messengers and the HTTP server", runServe, true},
-		"corpus":   {"list, show, import, diff, validate and fetch the constitution texts", runCorpus, false},
-		"whatsapp": {"link a WhatsApp account: atazan whatsapp link [--phone NUMBER]", runWhatsApp, false},
-		"config":   {"print the effective configuration and its problems: atazan config check", runConfig, false},
-		"version":  {"print the version and the VCS revision of this build (also --version)", runVersion, false},
+		"chat":     {"talk to the bot in this terminal (offline by default)", runChat},
+		"ask":      {"answer one question: atazan ask [--lang kk|ru] [--json] \"question\"", runAsk},
+		"eval":     {"measure retrieval on a question set: atazan eval --set FILE [--k 5] [--json]", runEval},
+		"serve":    {"run the configured messengers and the HTTP server", runServe},
+		"corpus":   {"list, show, import, diff, validate and fetch the constitution texts", runCorpus},
+		"whatsapp": {"link a WhatsApp account: atazan whatsapp link [--phone NUMBER]", runWhatsApp},
+		"config":   {"print the effective configuration and its problems: atazan config check", runConfig},
+		"version":  {"print the version and the VCS revision of this build (also --version)", runVersion},
+
+		"proposals": {"write the comparative table of citizens' proposals: atazan proposals export --out FILE", runProposals},
 	}
 }
 
@@ -88,7 +91,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	format := logFormat(cfg, stderr)
 	e := &env{name: args[0], args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, format, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
-	asLog := cmd.service && format == "json"
+	asLog := isService(args[0]) && format == "json"
 	if asLog {
 		e.stderr = newLogLines(e.log)
 	}
