@@ -18,7 +18,7 @@ const configUsage = "usage: atazan config check"
 // problem with how to fix it; it fails when a problem is an error, so that
 // deploy scripts can run it before starting the bot.
 func runConfig(ctx context.Context, e *env) error {
-	if len(e.args) == 1 && isHelp(e.args[0]) {
+	if len(e.args) > 0 && isHelp(e.args[len(e.args)-1]) {
 		fmt.Fprintln(e.stdout, configUsage)
 		return nil
 	}

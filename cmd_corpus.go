@@ -39,9 +39,16 @@ func runCorpus(ctx context.Context, e *env) error {
 		return nil
 	}
 	for _, s := range subs {
-		if s.name == e.args[0] {
-			return s.run(ctx, e, e.args[1:])
+		if s.name != e.args[0] {
+			continue
 		}
+		// list and rollback take no flags: "--help" must not be read as
+		// an argument (rollback would try a document named "--help").
+		if rest := e.args[1:]; len(rest) > 0 && isHelp(rest[0]) && (s.name == "list" || s.name == "rollback") {
+			fmt.Fprintf(e.stdout, "Usage: %s corpus %s\n", e.program(), s.usage)
+			return nil
+		}
+		return s.run(ctx, e, e.args[1:])
 	}
 	return fmt.Errorf("unknown corpus command %q (see atazan corpus help)", e.args[0])
 }

@@ -25,6 +25,13 @@ func TestHelpExitsZero(t *testing.T) {
 		{[]string{"corpus", "fetch", "--help"}, "-doc"},
 		{[]string{"corpus", "show", "--help"}, "-point"},
 		{[]string{"config", "--help"}, "config check"},
+		{[]string{"config", "check", "--help"}, "config check"},
+		{[]string{"version", "--help"}, "version"},
+		{[]string{"corpus", "list", "--help"}, "corpus list"},
+		{[]string{"corpus", "rollback", "--help"}, "corpus rollback DOC"},
+		{[]string{"whatsapp", "unlink", "--help"}, "whatsapp unlink"},
+		{[]string{"whatsapp", "status", "-h"}, "whatsapp status"},
+		{[]string{"proposals", "--help"}, "proposals"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

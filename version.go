@@ -65,6 +65,10 @@ func (b buildInfo) String() string {
 }
 
 func runVersion(ctx context.Context, e *env) error {
+	if len(e.args) == 1 && isHelp(e.args[0]) {
+		fmt.Fprintf(e.stdout, "usage: %s version   (or %s --version)\n", e.program(), e.program())
+		return nil
+	}
 	if len(e.args) > 0 {
 		return fmt.Errorf("unexpected arguments %q; usage: %s version", e.args, e.prog)
 	}
