@@ -69,8 +69,12 @@ type EvalResult struct {
 	// OffTopic is the relevance model's off-topic probability.
 	OffTopic float64 `json:"off_topic"`
 	// ModelTop is the model's probability of its likeliest article.
-	ModelTop float64       `json:"model_top"`
-	Took     time.Duration `json:"took"`
+	ModelTop float64 `json:"model_top"`
+	// BankOn and BankOff are the question's similarity to the nearest
+	// answerable and off-topic bank lines.
+	BankOn  float64       `json:"bank_on"`
+	BankOff float64       `json:"bank_off"`
+	Took    time.Duration `json:"took"`
 }
 
 // Abstained reports whether retrieval returned nothing.
@@ -130,7 +134,7 @@ func (e *Engine) Evaluate(ctx context.Context, items []EvalItem, k int) (*EvalRe
 				ranked = append(ranked, corpus.Ref{Doc: a.doc, Article: a.article})
 			}
 		}
-		results = append(results, EvalResult{Item: it, Ranked: ranked, Declined: s.abstain, OffTopic: s.offTopic, ModelTop: s.modelTop, Took: took})
+		results = append(results, EvalResult{Item: it, Ranked: ranked, Declined: s.abstain, OffTopic: s.offTopic, ModelTop: s.modelTop, BankOn: s.bankOn, BankOff: s.bankOff, Took: took})
 	}
 	return Score(results, k), results, nil
 }
@@ -232,6 +236,14 @@ func (r EvalResult) Missed(k int) bool {
 	rank := r.firstGold()
 	return rank == 0 || rank > k
 }
+
+// BankSeed and BankValShare fix the bank's split into training and
+// validation questions: the validation figures are only honest while
+// nobody tunes on them, and the same split is needed to compare runs.
+const (
+	BankSeed     = 2026
+	BankValShare = 0.2
+)
 
 // BankItems turns bank lines into evaluation items: the kind is the line's
 // style ("slang", "rumour"…) or "offtopic".

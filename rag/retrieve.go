@@ -44,12 +44,15 @@ const (
 	// set; article 0.5 and more lost on our own, passage 1.0 everywhere.
 	pointCoverageWeight = 0.3
 	coverageWeight      = 0.4
-	// Weights of the channels in the article score; the model's
-	// probabilities count only from minModelShare, so its long tail of
-	// near-zero classes does not reorder the passages' ranking.
+	// Weights of the channels in the article score, each channel scaled
+	// to [0, 1]. On dev.jsonl the model's and the vectors' weights changed
+	// nothing between 0 and 1 (the bank's questions carry the ranking);
+	// see docs/retrieval.md for the ablation. The model's probabilities
+	// count only from minModelShare, so its long tail of near-zero classes
+	// does not reorder the ranking.
 	passageWeight = 1.0
 	bankWeight    = 1.0
-	modelWeight   = 1.0
+	modelWeight   = 0.5
 	vectorWeight  = 0.5
 	minModelShare = 0.01
 	doc2026       = "kz2026"
@@ -63,6 +66,8 @@ type search struct {
 	abstain  string  // why retrieval abstained; "" if it did not
 	offTopic float64 // the relevance model's off-topic probability
 	modelTop float64 // its likeliest article's probability
+	bankOn   float64 // similarity to the nearest answerable bank question
+	bankOff  float64 // and to the nearest off-topic one
 	articles []articleKey
 }
 
@@ -89,6 +94,7 @@ func (e *Engine) search(ctx context.Context, q Question) (*search, error) {
 	}
 	order := rankArticles(sc.articles)
 	s.offTopic = sc.model.offTopic
+	s.bankOn, s.bankOff = sc.votes.on, sc.votes.off
 	for _, p := range sc.model.articles {
 		s.modelTop = max(s.modelTop, p)
 	}
@@ -118,6 +124,7 @@ type scores struct {
 	// scaled to [0, 1], before fusion into articles.
 	passages, bank map[articleKey]float64
 	model          modelVerdict
+	votes          bankVotes
 }
 
 // score runs the channels — the articles' words (BM25 and vectors), the
@@ -132,6 +139,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	}
 	if !e.channels.NoBank {
 		v := e.bank.votes(an.terms)
+		sc.votes = v
 		for ak, x := range v.articles {
 			if idx.hasArticle(ak.doc, ak.article) {
 				sc.bank[ak] = x / v.top
