@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -91,7 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	format := logFormat(cfg, stderr)
 	e := &env{name: args[0], args: args[1:], prog: prog, cfg: cfg, log: newLogger(cfg, format, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
-	asLog := isService(args[0]) && format == "json"
+	// Usage asked for is for a person, even where the logs are JSON.
+	asLog := isService(args[0]) && format == "json" && !slices.ContainsFunc(args[1:], isHelp)
 	if asLog {
 		e.stderr = newLogLines(e.log)
 	}
