@@ -25,6 +25,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 			{"article", "Бап мәтіні: /article 17 (1995 жылғысы: /article 17 1995)"},
 			{"compare", "1995 жылғы Конституциямен салыстыру: /compare 17"},
 			{"lang", "Жауап тілі: /lang kk немесе /lang ru"},
+			{"battle", "Конституциялық баттл: викторина мен пікірсайыс"},
 			{"about", "Дереккөздер мен нұсқалар"},
 			{"privacy", "Мен не сақтаймын"},
 			{"forget", "Деректерімді жою"},
@@ -36,6 +37,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 		{"article", "Текст статьи: /article 17 (1995 г.: /article 17 1995)"},
 		{"compare", "Сравнить с Конституцией 1995 г.: /compare 17"},
 		{"lang", "Язык ответов: /lang kk или /lang ru"},
+		{"battle", "Конституционный баттл: викторина и дебаты"},
 		{"about", "Источники и версии"},
 		{"privacy", "Что я храню"},
 		{"forget", "Удалить мои данные"},
@@ -95,6 +97,8 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).privacy)
 	case "forget":
 		return c.forget(ctx, in, out)
+	case "battle":
+		return c.battleCommand(ctx, in, out, args)
 	}
 	if c.isAdmin(in) {
 		if handled, err := c.adminCommand(ctx, in, out, name, args); handled {
@@ -197,7 +201,11 @@ func (c *Core) about(ctx context.Context, in Incoming, out Responder) error {
 
 func (c *Core) forget(ctx context.Context, in Incoming, out Responder) error {
 	t := textsFor(c.preferredLang(ctx, in))
-	if err := c.store.Forget(ctx, string(in.Platform), in.UserID); err != nil {
+	err := c.store.Forget(ctx, string(in.Platform), in.UserID)
+	if err == nil {
+		err = c.store.ForgetBattle(ctx, string(in.Platform), in.UserID)
+	}
+	if err != nil {
 		c.metrics.Error("store")
 		c.log.Error("forgetting a user", "err", err)
 		return c.say(ctx, in, out, t.failed)

@@ -57,6 +57,7 @@ type Options struct {
 	Log     *slog.Logger
 	Metrics *metrics.Metrics
 	Now     func() time.Time // nil = time.Now
+	Battle  BattleOptions
 }
 
 // Core is the conversation service shared by every messenger.
@@ -77,6 +78,7 @@ type Core struct {
 
 	mu        sync.Mutex
 	notifiers map[Platform]Notifier
+	battles   *battles // the /battle games running here
 
 	// Background work (re-indexing) runs under bg and is waited for by Close;
 	// reindex lets one re-indexing run at a time.
@@ -100,6 +102,7 @@ func New(opts Options) *Core {
 		editEvery:     time.Second,
 		progressEvery: 30 * time.Second,
 		notifiers:     map[Platform]Notifier{},
+		battles:       newBattles(opts.Battle),
 	}
 	for _, a := range opts.Admins {
 		c.admins[strings.TrimSpace(a)] = true
@@ -120,6 +123,7 @@ func New(opts Options) *Core {
 // Close stops background work and waits for it.
 func (c *Core) Close() error {
 	c.stop()
+	c.stopBattles()
 	c.running.Wait()
 	return nil
 }
@@ -139,6 +143,9 @@ func (c *Core) notifier(p Platform) Notifier {
 
 // Handle answers one incoming message: a command, a button, a file or a question.
 func (c *Core) Handle(ctx context.Context, in Incoming, out Responder) error {
+	if done, err := c.battleMove(ctx, in, out); done {
+		return err
+	}
 	switch {
 	case in.Callback != "":
 		return c.callback(ctx, in, out)

@@ -1,0 +1,317 @@
+package bot
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atazan/bot/battle"
+	"atazan/config"
+	"atazan/corpus"
+)
+
+// manualTimers stand in for time.AfterFunc: a round ends when the test
+// says so, never by the wall clock.
+type manualTimers struct {
+	mu      sync.Mutex
+	pending []*manualTimer
+}
+
+type manualTimer struct {
+	d       time.Duration
+	f       func()
+	stopped bool
+}
+
+func (m *manualTimers) after(d time.Duration, f func()) func() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := &manualTimer{d: d, f: f}
+	m.pending = append(m.pending, t)
+	return func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		was := t.stopped
+		t.stopped = true
+		return !was
+	}
+}
+
+// fire runs the one timer that is waiting, as if its time had come.
+func (m *manualTimers) fire(t testing.TB) time.Duration {
+	t.Helper()
+	m.mu.Lock()
+	var live []*manualTimer
+	for _, p := range m.pending {
+		if !p.stopped {
+			live = append(live, p)
+		}
+	}
+	if len(live) != 1 {
+		m.mu.Unlock()
+		t.Fatalf("%d round timers waiting, want 1", len(live))
+	}
+	live[0].stopped = true
+	m.mu.Unlock()
+	live[0].f()
+	return live[0].d
+}
+
+func (m *manualTimers) waiting() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, p := range m.pending {
+		if !p.stopped {
+			n++
+		}
+	}
+	return n
+}
+
+// newBattleHarness is the core harness with the fixture bank and manual timers.
+func newBattleHarness(t *testing.T, tune ...func(*config.Bot)) (*harness, *manualTimers, *battle.Bank) {
+	t.Helper()
+	h := newHarness(t, tune...)
+	bank, err := battle.Load(os.DirFS("bottest/battlebank"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	timers := &manualTimers{}
+	h.core.Close()
+	h.core = New(Options{Engine: h.engine, Corpus: h.corpus, Store: h.store, Admins: []string{"tg:" + admin},
+		Bot: h.cfg, Now: h.clock.now, Battle: BattleOptions{Bank: bank, AfterFunc: timers.after, Seed: 7}})
+	return h, timers, bank
+}
+
+// group is one shared chat where every message's replies are recorded.
+type group struct {
+	h   *harness
+	out *recorder
+}
+
+func (g *group) say(user, name, text string) {
+	g.h.t.Helper()
+	g.do(Incoming{Platform: Telegram, ChatID: "-100", UserID: user, UserName: name, IsGroup: true, Text: text})
+}
+
+func (g *group) press(user, name, data string) {
+	g.h.t.Helper()
+	g.do(Incoming{Platform: Telegram, ChatID: "-100", UserID: user, UserName: name, IsGroup: true, Callback: data})
+}
+
+func (g *group) do(in Incoming) {
+	g.h.t.Helper()
+	if !g.h.core.ShouldAnswer(in) {
+		return // the adapter would not pass it on
+	}
+	if err := g.h.core.Handle(context.Background(), in, g.out); err != nil {
+		g.h.t.Fatalf("Handle(%+v): %v", in, err)
+	}
+}
+
+// since returns the plain text of the replies after the first n.
+func (g *group) since(n int) string {
+	var parts []string
+	for _, e := range g.out.all()[n:] {
+		parts = append(parts, e.reply.Plain())
+	}
+	return strings.Join(parts, "\n---\n")
+}
+
+func (g *group) count() int { return len(g.out.all()) }
+
+// itemIn finds the bank item a reply shows.
+func itemIn(t *testing.T, bank *battle.Bank, text string) *battle.Item {
+	t.Helper()
+	for _, it := range bank.Items {
+		if strings.Contains(text, it.RU.Q) {
+			return it
+		}
+	}
+	t.Fatalf("no bank item in %q", text)
+	return nil
+}
+
+func TestBattleGroupGame(t *testing.T) {
+	h, timers, bank := newBattleHarness(t, func(b *config.Bot) { b.RatePerMinute = 1 })
+	g := &group{h: h, out: &recorder{}}
+	const aru, bek = "11", "22"
+
+	g.say(aru, "Aru", "/battle 3")
+	text := g.since(0)
+	if !strings.Contains(text, "Раундов: 3") || !strings.Contains(text, "Раунд 1 из 3 · вопрос") {
+		t.Fatalf("start of the game:\n%s", text)
+	}
+	fact := itemIn(t, bank, text)
+	q := g.out.last()
+	if len(q.Actions) != len(fact.RU.Options) {
+		t.Fatalf("round 1 offers %d options, the item has %d", len(q.Actions), len(fact.RU.Options))
+	}
+	wrong := (fact.Answer + 1) % len(fact.RU.Options)
+	g.press(aru, "Aru", q.Actions[fact.Answer].Data)
+	g.press(bek, "Bek", q.Actions[wrong].Data)
+	g.press(aru, "Aru", q.Actions[wrong].Data) // a second answer does not count
+	g.say(bek, "Bek", "2")                     // nor does a number once answered
+
+	// A question during the game is a question, and the moves above have
+	// not used up the rate limit of one question a minute.
+	asked := len(h.engine.asked())
+	g.do(Incoming{Platform: Telegram, ChatID: "-100", UserID: bek, IsGroup: true, Mentioned: true, Text: "можно ли работать с 16 лет?"})
+	if got := len(h.engine.asked()); got != asked+1 {
+		t.Fatalf("the question in the middle of a battle reached the engine %d times, want 1", got-asked)
+	}
+	if strings.Contains(g.out.text(), "минут") {
+		t.Fatalf("battle answers ate the rate limit: %q", g.out.text())
+	}
+	// In a group, chatter that is not a move stays unanswered.
+	if h.core.ShouldAnswer(Incoming{Platform: Telegram, ChatID: "-100", UserID: bek, IsGroup: true, Text: "ну и вопрос"}) {
+		t.Error("an unaddressed message during a fact round should not reach the core")
+	}
+
+	n := g.count()
+	if d := timers.fire(t); d != battle.DefaultTimer {
+		t.Errorf("round timer = %v, want %v", d, battle.DefaultTimer)
+	}
+	reveal := g.since(n)
+	right := fact.RU.Options[fact.Answer]
+	cite := fact.CorpusRefs()[0].Format(corpus.RU)
+	for _, want := range []string{"Правильный ответ: " + right, cite + ": «", "Верно ответили: Aru", "Раунд 2 из 3 · дебаты"} {
+		if !strings.Contains(reveal, want) {
+			t.Errorf("end of round 1 lacks %q:\n%s", want, reveal)
+		}
+	}
+	if strings.Contains(reveal, "Bek") {
+		t.Errorf("Bek answered wrong but is named:\n%s", reveal)
+	}
+	debate := itemIn(t, bank, reveal)
+	if debate.Kind != battle.Debate {
+		t.Fatalf("round 2 is %s, want a debate", debate.Kind)
+	}
+
+	// Opinions need no mention: the debate round takes the chat's messages.
+	if !h.core.ShouldAnswer(Incoming{Platform: Telegram, ChatID: "-100", UserID: aru, IsGroup: true, Text: "Я за"}) {
+		t.Fatal("an opinion in a debate round should reach the core")
+	}
+	g.say(aru, "Aru", "Я за: в шестнадцать уже можно отвечать за себя")
+	g.say(bek, "Bek", "Против, сначала учёба")
+	g.say(bek, "Bek", "Против: сначала нужно окончить школу") // replaces Bek's first opinion
+	if got := g.out.text(); !strings.Contains(got, "Bek: мнение обновлено") {
+		t.Errorf("a second opinion should be acknowledged as an update, got %q", got)
+	}
+
+	n = g.count()
+	timers.fire(t)
+	verdict := g.since(n)
+	for _, want := range []string{"Что говорит Конституция:", debate.CorpusRefs()[0].Format(corpus.RU) + ": «", "решает зал", "Чей аргумент лучше?"} {
+		if !strings.Contains(verdict, want) {
+			t.Errorf("verdict lacks %q:\n%s", want, verdict)
+		}
+	}
+	vote := g.out.last()
+	if len(vote.Actions) != 2 || !strings.HasPrefix(vote.Actions[0].Label, "Aru: Я за") ||
+		!strings.HasPrefix(vote.Actions[1].Label, "Bek: Против: сначала") {
+		t.Fatalf("vote options = %+v", vote.Actions)
+	}
+	g.press(bek, "Bek", vote.Actions[1].Data) // for oneself: refused
+	g.press(aru, "Aru", vote.Actions[1].Data)
+	g.press("33", "Dana", vote.Actions[0].Data)
+	g.say(bek, "Bek", "1") // a number votes too
+
+	n = g.count()
+	timers.fire(t)
+	after := g.since(n)
+	if !strings.Contains(after, "Лучший аргумент по мнению зала: Aru") || !strings.Contains(after, "Раунд 3 из 3") {
+		t.Errorf("end of the vote:\n%s", after)
+	}
+
+	// Only the starter (or an admin) skips or stops.
+	n = g.count()
+	g.say(bek, "Bek", "/battle skip")
+	if !strings.Contains(g.since(n), "только тот, кто начал") {
+		t.Errorf("Bek skipped a round he did not start: %s", g.since(n))
+	}
+	n = g.count()
+	g.say(aru, "Aru", "/battle skip")
+	final := g.since(n)
+	for _, want := range []string{"Раунд пропущен", "Итоги баттла", "🥇 Aru — 4 очк.", "🥈 Bek — 1 очк."} {
+		if !strings.Contains(final, want) {
+			t.Errorf("end of the game lacks %q:\n%s", want, final)
+		}
+	}
+	if timers.waiting() != 0 {
+		t.Errorf("%d timers still waiting after the game", timers.waiting())
+	}
+	if h.core.ShouldAnswer(Incoming{Platform: Telegram, ChatID: "-100", UserID: aru, IsGroup: true, Text: "Я за"}) {
+		t.Error("after the game, chatter should no longer reach the core")
+	}
+
+	// Scores outlive the game and a restart.
+	h.restart()
+	n = g.count()
+	g.say(bek, "Bek", "/battle top")
+	if top := g.since(n); !strings.Contains(top, "🥇 Aru — 4") || !strings.Contains(top, "🥈 Bek — 1") {
+		t.Errorf("/battle top:\n%s", top)
+	}
+
+	// The export is the starter's (or an admin's).
+	n = g.count()
+	g.say(bek, "Bek", "/battle export")
+	if g.out.last().Document != nil {
+		t.Fatal("Bek got the export of a game he did not start")
+	}
+	g.say(aru, "Aru", "/battle export")
+	doc := g.out.last().Document
+	if doc == nil {
+		t.Fatalf("no CSV for the starter: %s", g.since(n))
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(doc.Data))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, r := range rows[1:] {
+		kinds[r[3]]++
+	}
+	want := map[string]int{"answer": 2, "opinion": 3, "vote": 3, "best": 1, "total": 3}
+	for k, v := range want {
+		if kinds[k] != v {
+			t.Errorf("export has %d %q rows, want %d (all: %v)", kinds[k], k, v, kinds)
+		}
+	}
+}
+
+func TestBattleCommands(t *testing.T) {
+	h, timers, _ := newBattleHarness(t)
+	tests := []struct {
+		name, user, text, want string
+	}{
+		{"no game to stop", "1", "/battle stop", "Сейчас баттла нет"},
+		{"unknown topic", "1", "/battle космос", "Не знаю такой темы"},
+		{"topic without checked items", "1", "/battle president", "нет проверенных вопросов"},
+		{"kazakh game on a topic", "1", "/battle kk 2 rights 15s", "Тақырып: Құқықтар"},
+		{"one game per chat", "1", "/battle", "баттл жүріп жатыр"},
+		{"stop by an admin", admin, "/battle stop", "Баттл тоқтатылды"},
+		{"review for admins", admin, "/battle review", "отложенные до проверки"},
+		{"no review for others", "1", "/battle review", "Не знаю такой темы"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := h.handle(Incoming{Platform: Telegram, ChatID: "-5", UserID: tt.user, IsGroup: true, Text: tt.text})
+			var all []string
+			for _, e := range out.all() {
+				all = append(all, e.reply.Plain())
+			}
+			if got := strings.Join(all, "\n"); !strings.Contains(got, tt.want) {
+				t.Errorf("%s: got %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+	if timers.waiting() != 0 {
+		t.Errorf("%d timers waiting after the stop", timers.waiting())
+	}
+}
