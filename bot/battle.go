@@ -328,6 +328,10 @@ func (c *Core) battleCommand(ctx context.Context, in Incoming, out Responder, ar
 		if c.isAdmin(in) {
 			return c.battleReview(ctx, in, out, t)
 		}
+	case "approve":
+		if c.isAdmin(in) {
+			return c.battleApprove(ctx, in, out, args[1:], t)
+		}
 	case "help":
 		return c.say(ctx, in, out, t.usage)
 	}
@@ -367,7 +371,7 @@ func (c *Core) battleStart(ctx context.Context, in Incoming, out Responder, args
 	if doc == nil {
 		return c.say(ctx, in, out, textsFor(lang).noCorpus)
 	}
-	items, _ := b.opts.Bank.Playable(doc)
+	items, _ := b.opts.Bank.Playable(doc, c.battleApprovals(ctx))
 	if len(words) > 0 {
 		topic, ok := b.opts.Bank.Topic(strings.Join(words, " "))
 		if !ok {
@@ -830,20 +834,77 @@ func (c *Core) battleExport(ctx context.Context, in Incoming, out Responder, t *
 	return err
 }
 
+// battleApprovals are the admins' approvals of items whose cited text
+// changed; without them, such items stay set aside.
+func (c *Core) battleApprovals(ctx context.Context) map[string]string {
+	approved, err := c.store.BattleApprovals(ctx)
+	if err != nil {
+		c.metrics.Error("store")
+		c.log.Warn("reading battle approvals", "err", err)
+	}
+	return approved
+}
+
 // battleReview is /battle review for admins: the bank items the active
-// text no longer bears out, set aside until someone rewrites them.
+// text no longer bears out, or whose cited text changed since they were
+// reviewed, set aside until an admin approves or someone rewrites them.
 func (c *Core) battleReview(ctx context.Context, in Incoming, out Responder, t *battleTexts) error {
 	doc := c.corpus.Document(battle.Doc)
 	if doc == nil || c.battles.opts.Bank == nil {
 		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).noCorpus)
 	}
-	_, aside := c.battles.opts.Bank.Playable(doc)
+	_, aside := c.battles.opts.Bank.Playable(doc, c.battleApprovals(ctx))
 	if len(aside) == 0 {
 		return c.say(ctx, in, out, t.reviewNone)
 	}
 	lines := []string{fmt.Sprintf(t.reviewTitle, len(aside))}
+	changed := 0
 	for _, id := range slices.Sorted(maps.Keys(aside)) {
 		lines = append(lines, "• "+aside[id].Error())
+		if errors.Is(aside[id], battle.ErrChanged) {
+			changed++
+		}
+	}
+	if changed > 0 {
+		lines = append(lines, t.approveHint)
 	}
 	return c.say(ctx, in, out, strings.Join(lines, "\n"))
+}
+
+// battleApprove is /battle approve <id>… or /battle approve all: an admin
+// has read the changed text and the items still hold.
+func (c *Core) battleApprove(ctx context.Context, in Incoming, out Responder, ids []string, t *battleTexts) error {
+	doc := c.corpus.Document(battle.Doc)
+	if doc == nil || c.battles.opts.Bank == nil {
+		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).noCorpus)
+	}
+	if len(ids) == 0 {
+		return c.say(ctx, in, out, t.approveHint)
+	}
+	_, aside := c.battles.opts.Bank.Playable(doc, c.battleApprovals(ctx))
+	all := len(ids) == 1 && strings.EqualFold(ids[0], "all")
+	approvals := map[string]string{}
+	var refused []string
+	for _, it := range c.battles.opts.Bank.Items {
+		err, setAside := aside[it.ID]
+		wanted := all || slices.Contains(ids, it.ID)
+		switch {
+		case !wanted || !setAside:
+		case errors.Is(err, battle.ErrChanged):
+			approvals[it.ID] = it.Fingerprint(doc)
+		default:
+			refused = append(refused, it.ID) // the text no longer bears it out: rewrite, not approve
+		}
+	}
+	if err := c.store.ApproveBattleItems(ctx, approvals, userKey(in), c.now()); err != nil {
+		c.metrics.Error("store")
+		c.log.Error("approving battle items", "err", err)
+		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).failed)
+	}
+	c.adminLog(ctx, userKey(in), "approve battle items", strings.Join(slices.Sorted(maps.Keys(approvals)), " "))
+	msg := fmt.Sprintf(t.approved, len(approvals))
+	if len(refused) > 0 {
+		msg += "\n" + fmt.Sprintf(t.notApproved, strings.Join(refused, ", "))
+	}
+	return c.say(ctx, in, out, msg)
 }

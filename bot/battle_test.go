@@ -315,3 +315,40 @@ func TestBattleCommands(t *testing.T) {
 		t.Errorf("%d timers waiting after the stop", timers.waiting())
 	}
 }
+
+// TestBattleReviewAfterTextChange: an item whose cited text changed since
+// review stays out of games until an admin approves it.
+func TestBattleReviewAfterTextChange(t *testing.T) {
+	h, _, bank := newBattleHarness(t)
+	bank.Reviewed["t-work-age"] = []string{"0000000000000000"} // reviewed against another text
+	say := func(user, text string) string {
+		t.Helper()
+		out := h.handle(Incoming{Platform: Telegram, ChatID: user, UserID: user, Text: text})
+		var all []string
+		for _, e := range out.all() {
+			all = append(all, e.reply.Plain())
+		}
+		return strings.Join(all, "\n")
+	}
+	review := say(admin, "/battle review")
+	if !strings.Contains(review, "t-work-age (ст. 2, п. 2): the cited text changed") || !strings.Contains(review, "/battle approve") {
+		t.Fatalf("review:\n%s", review)
+	}
+	if !strings.Contains(review, "t-state-lang") {
+		t.Errorf("an item the text no longer bears out should be listed too:\n%s", review)
+	}
+	if got := say("5", "/battle approve all"); !strings.Contains(got, "Не знаю такой темы") {
+		t.Errorf("a non-admin's approve: %q", got)
+	}
+	if got := say(admin, "/battle approve t-work-age t-state-lang"); !strings.Contains(got, "Одобрено вопросов: 1") ||
+		!strings.Contains(got, "Не одобрены") || !strings.Contains(got, "t-state-lang") {
+		t.Errorf("approve: %q", got)
+	}
+	if review := say(admin, "/battle review"); strings.Contains(review, "t-work-age") {
+		t.Errorf("the approved item is still set aside:\n%s", review)
+	}
+	log, err := h.store.AdminLog(context.Background(), 5)
+	if err != nil || len(log) == 0 || log[0].Action != "approve battle items" || log[0].Detail != "t-work-age" {
+		t.Errorf("admin log = %+v, %v", log, err)
+	}
+}

@@ -36,6 +36,9 @@ type battleTexts struct {
 	exportDone  string // %d rows
 	reviewTitle string // %d items
 	reviewNone  string
+	approveHint string
+	approved    string // %d items
+	notApproved string // %s ids
 	usage       string
 }
 
@@ -72,6 +75,9 @@ var battleRU = battleTexts{
 	exportDone:  "Баттл: %d записей.",
 	reviewTitle: "Вопросы баттла, отложенные до проверки (%d):",
 	reviewNone:  "Все вопросы баттла сходятся с действующим текстом.",
+	approveHint: "Если текст изменился, а вопрос по-прежнему верен: /battle approve <id> или /battle approve all.",
+	approved:    "Одобрено вопросов: %d. Они снова в игре.",
+	notApproved: "Не одобрены (текст их больше не подтверждает, их нужно переписать): %s",
 	usage:       "/battle — баттл из 5 раундов; /battle 10 — из 10; /battle kurultai — по теме; /battle 45s — 45 секунд на раунд; /battle top — лучшие игроки; /battle export — CSV игры.",
 }
 
@@ -108,6 +114,9 @@ var battleKK = battleTexts{
 	exportDone:  "Баттл: %d жазба.",
 	reviewTitle: "Тексеруге дейін шетке қойылған баттл сұрақтары (%d):",
 	reviewNone:  "Баттлдың барлық сұрағы қолданыстағы мәтінмен сәйкес келеді.",
+	approveHint: "Мәтін өзгерсе де сұрақ әлі дұрыс болса: /battle approve <id> немесе /battle approve all.",
+	approved:    "Мақұлданған сұрақ: %d. Олар қайта ойында.",
+	notApproved: "Мақұлданбады (мәтін оларды енді растамайды, қайта жазу керек): %s",
 	usage:       "/battle — 5 раундтық баттл; /battle 10 — 10 раунд; /battle kurultai — тақырып бойынша; /battle 45s — раундқа 45 секунд; /battle top — үздік ойыншылар; /battle export — ойынның CSV файлы.",
 }
 

@@ -6,7 +6,9 @@
 package battle
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,7 +23,7 @@ import (
 	"atazan/corpus"
 )
 
-//go:embed bank/*.yaml
+//go:embed bank/*.yaml bank/reviewed.txt
 var bankFS embed.FS
 
 // Telegram's limits on polls: the bank is checked against them so that a
@@ -99,7 +101,17 @@ type Topic struct {
 type Bank struct {
 	Items  []*Item
 	Topics []Topic
+	// Reviewed are, per item, the fingerprints of the cited text the item
+	// was written and checked against (reviewed.txt). When the text
+	// changes, the item is set aside until an admin approves it again.
+	Reviewed map[string][]string
 }
+
+// ReviewedFile lists "<item id> <fingerprint>" lines, one per reviewed text.
+const ReviewedFile = "reviewed.txt"
+
+// ErrChanged sets aside an item whose cited text changed since review.
+var ErrChanged = errors.New("the cited text changed since the item was reviewed")
 
 // file is one YAML file of the bank.
 type file struct {
@@ -163,6 +175,21 @@ func Load(fsys fs.FS) (*Bank, error) {
 	}
 	if err := errors.Join(problems...); err != nil {
 		return nil, err
+	}
+	b.Reviewed = map[string][]string{}
+	data, err := fs.ReadFile(fsys, ReviewedFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading the battle bank: %w", err)
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, fp, ok := strings.Cut(line, " ")
+		if !ok || !seen[id] {
+			return nil, fmt.Errorf("%s:%d: want \"<item id> <fingerprint>\" of a known item, got %q", ReviewedFile, n+1, line)
+		}
+		b.Reviewed[id] = append(b.Reviewed[id], strings.TrimSpace(fp))
 	}
 	return b, nil
 }
@@ -315,13 +342,37 @@ func refList(refs []corpus.Ref, lang corpus.Lang) string {
 	return strings.Join(parts, "; ")
 }
 
-// Playable returns the items that pass Check on doc, and the others with
-// the reason each is set aside.
-func (b *Bank) Playable(doc *corpus.Document) (ok []*Item, aside map[string]error) {
+// Fingerprint identifies the cited text of the item in doc, both
+// languages: it changes when any cited point does.
+func (it *Item) Fingerprint(doc *corpus.Document) string {
+	h := sha256.New()
+	for _, lang := range []corpus.Lang{corpus.RU, corpus.KK} {
+		text := doc.Texts[lang]
+		if text == nil {
+			continue
+		}
+		for _, ref := range it.CorpusRefs() {
+			s, _ := PointText(text, ref)
+			h.Write([]byte(ref.String() + "\x00" + fold(s) + "\x00"))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Playable returns the items that may be played on doc: they pass Check,
+// and their cited text is the one they were reviewed against (in the bank,
+// or as approved by an admin since: approved maps item ids to
+// fingerprints). The others come back with the reason each is set aside.
+func (b *Bank) Playable(doc *corpus.Document, approved map[string]string) (ok []*Item, aside map[string]error) {
 	aside = map[string]error{}
 	for _, it := range b.Items {
 		if err := it.Check(doc); err != nil {
 			aside[it.ID] = err
+			continue
+		}
+		fp := it.Fingerprint(doc)
+		if !slices.Contains(b.Reviewed[it.ID], fp) && approved[it.ID] != fp {
+			aside[it.ID] = fmt.Errorf("%s (%s): %w", it.ID, refList(it.CorpusRefs(), corpus.RU), ErrChanged)
 			continue
 		}
 		ok = append(ok, it)

@@ -72,7 +72,7 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 	return core, cs
 }
 
-//go:embed battlebank/*.yaml
+//go:embed battlebank/*.yaml battlebank/reviewed.txt
 var battleBank embed.FS
 
 // BattleBank is a /battle question bank for the invented fixture texts:

@@ -37,6 +37,12 @@ CREATE TABLE battle_events (
 );
 CREATE INDEX battle_events_game ON battle_events (game_id, created);
 CREATE INDEX battle_events_user ON battle_events (user_id);
+CREATE TABLE battle_reviews (
+	item        TEXT PRIMARY KEY,
+	fingerprint TEXT NOT NULL,
+	by_user     TEXT NOT NULL,
+	created     BIGINT NOT NULL
+);
 `
 
 // BattleGame is one /battle game.
@@ -197,6 +203,49 @@ func (s *Store) BattleTop(ctx context.Context, platform, chatID string, limit in
 func (s *Store) ForgetBattle(ctx context.Context, platform, userID string) error {
 	if _, err := s.exec(ctx, `DELETE FROM battle_events WHERE user_id = ?`, UserKey(platform, userID)); err != nil {
 		return fmt.Errorf("forgetting the battle moves of %s:%s: %w", platform, userID, err)
+	}
+	return nil
+}
+
+// BattleApprovals returns, per bank item, the fingerprint of the cited text
+// an admin approved it for after the text changed.
+func (s *Store) BattleApprovals(ctx context.Context) (map[string]string, error) {
+	rows, err := s.query(ctx, `SELECT item, fingerprint FROM battle_reviews`)
+	if err != nil {
+		return nil, fmt.Errorf("reading battle item approvals: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var item, fp string
+		if err := rows.Scan(&item, &fp); err != nil {
+			return nil, fmt.Errorf("reading battle item approvals: %w", err)
+		}
+		out[item] = fp
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading battle item approvals: %w", err)
+	}
+	return out, nil
+}
+
+// ApproveBattleItems records that an admin reviewed items against the
+// cited text with the given fingerprints (item → fingerprint).
+func (s *Store) ApproveBattleItems(ctx context.Context, approvals map[string]string, by string, at time.Time) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("approving battle items: %w", err)
+	}
+	defer tx.Rollback()
+	for item, fp := range approvals {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO battle_reviews (item, fingerprint, by_user, created) VALUES (?, ?, ?, ?)
+			ON CONFLICT (item) DO UPDATE SET fingerprint = excluded.fingerprint, by_user = excluded.by_user, created = excluded.created`),
+			item, fp, by, millis(at)); err != nil {
+			return fmt.Errorf("approving battle item %s: %w", item, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("approving battle items: %w", err)
 	}
 	return nil
 }

@@ -72,6 +72,16 @@ func TestBattleScores(t *testing.T) {
 			t.Errorf("events of g1 = %+v, %v", events, err)
 		}
 
+		if err := s.ApproveBattleItems(ctx, map[string]string{"f-1": "aa", "f-2": "bb"}, "tg:9", t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ApproveBattleItems(ctx, map[string]string{"f-1": "cc"}, "tg:9", t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.BattleApprovals(ctx); err != nil || len(got) != 2 || got["f-1"] != "cc" || got["f-2"] != "bb" {
+			t.Errorf("approvals = %v, %v; want f-1 cc (approved again), f-2 bb", got, err)
+		}
+
 		if err := s.ForgetBattle(ctx, "tg", "2"); err != nil {
 			t.Fatal(err)
 		}
