@@ -239,15 +239,15 @@ func (c *Core) pick(ctx context.Context, l *liveGame, in Incoming, out Responder
 	switch phase {
 	case battle.Answering:
 		var correct bool
-		correct, err = l.g.Answer(player, in.UserName, opt)
+		correct, err = l.g.Answer(player, displayName(in), opt)
 		if err == nil {
-			ev = c.battleEvent(l, r, "answer", player, in.UserName, r.Item.In(l.g.Lang).Options[opt], 0)
+			ev = c.battleEvent(l, r, "answer", player, displayName(in), r.Item.In(l.g.Lang).Options[opt], 0)
 			if correct {
 				ev.Points = battle.PointsCorrect
 			}
 		}
 	case battle.Voting:
-		err = l.g.Vote(player, in.UserName, opt)
+		err = l.g.Vote(player, displayName(in), opt)
 	default:
 		return nil
 	}
@@ -270,7 +270,7 @@ func (c *Core) pick(ctx context.Context, l *liveGame, in Incoming, out Responder
 
 func (c *Core) argue(ctx context.Context, l *liveGame, in Incoming, out Responder, text string) error {
 	player := userKey(in)
-	replaced, err := l.g.Argue(player, in.UserName, text)
+	replaced, err := l.g.Argue(player, displayName(in), text)
 	if err != nil {
 		return nil // empty text: nothing to keep
 	}
@@ -280,11 +280,13 @@ func (c *Core) argue(ctx context.Context, l *liveGame, in Incoming, out Responde
 	if replaced {
 		points, msg = 0, l.t.opinionNew
 	}
-	c.saveEvents(ctx, c.battleEvent(l, r, "opinion", player, in.UserName, text, points))
+	c.saveEvents(ctx, c.battleEvent(l, r, "opinion", player, displayName(in), text, points))
 	_, err = out.Send(ctx, plainReply(fmt.Sprintf(msg, displayName(in))))
 	return err
 }
 
+// displayName is how a player appears on the leaderboard: the messenger's
+// name, else the user id (the terminal has no names).
 func displayName(in Incoming) string {
 	if in.UserName != "" {
 		return in.UserName

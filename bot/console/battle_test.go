@@ -73,7 +73,7 @@ func TestBattleInTerminal(t *testing.T) {
 	line(number)
 	wait("local: ответ принят")
 	timers.Fire(t)
-	wait("Верно ответили: console:local")
+	wait("Верно ответили: local")
 	wait("Раунд 2 из 2 · дебаты")
 	line("По-моему, это правильно")
 	wait("мнение записано")
@@ -81,7 +81,7 @@ func TestBattleInTerminal(t *testing.T) {
 	wait("Что говорит Конституция:")
 	final := wait("Итоги баттла")
 	final += wait("очк.")
-	if !strings.Contains(final, "🥇 console:local — 2 очк.") {
+	if !strings.Contains(final, "🥇 local — 2 очк.") {
 		t.Errorf("leaderboard:\n%s", final)
 	}
 }
