@@ -258,6 +258,14 @@ func TestBattleGroupGame(t *testing.T) {
 		t.Errorf("/battle top:\n%s", top)
 	}
 
+	// /forget takes a player's moves out of the scores.
+	h.handle(Incoming{Platform: Telegram, ChatID: bek, UserID: bek, Text: "/forget"})
+	n = g.count()
+	g.say(aru, "Aru", "/battle top")
+	if top := g.since(n); !strings.Contains(top, "🥇 Aru — 4") || strings.Contains(top, "Bek") {
+		t.Errorf("/battle top after Bek's /forget:\n%s", top)
+	}
+
 	// The export is the starter's (or an admin's).
 	n = g.count()
 	g.say(bek, "Bek", "/battle export")
@@ -277,7 +285,7 @@ func TestBattleGroupGame(t *testing.T) {
 	for _, r := range rows[1:] {
 		kinds[r[3]]++
 	}
-	want := map[string]int{"answer": 2, "opinion": 3, "vote": 3, "best": 1, "total": 3}
+	want := map[string]int{"answer": 1, "opinion": 1, "vote": 2, "best": 1, "total": 2} // Bek's moves are gone
 	for k, v := range want {
 		if kinds[k] != v {
 			t.Errorf("export has %d %q rows, want %d (all: %v)", kinds[k], k, v, kinds)
