@@ -68,6 +68,10 @@ type battles struct {
 	rng   *rand.Rand
 }
 
+// maxVoteOptions is Telegram's limit on a poll's options; in a debate with
+// more arguments, the first ten are put to the vote.
+const maxVoteOptions = 10
+
 type pollRef struct {
 	chat  string
 	round int
@@ -177,7 +181,7 @@ func (c *Core) battleMove(ctx context.Context, in Incoming, out Responder) (bool
 		return true, c.argue(ctx, l, in, out, text)
 	case phase == battle.Answering || phase == battle.Voting:
 		if n, ok := choice(text); ok {
-			return true, c.pick(ctx, l, in, out, l.g.Round().N, phase, n, true)
+			return true, c.pick(ctx, l, in, out, l.g.Round().N, phase, n)
 		}
 	}
 	return false, nil
@@ -203,7 +207,7 @@ func (c *Core) battleCallback(ctx context.Context, in Incoming, out Responder, d
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return c.pick(ctx, l, in, out, round, battle.Phase(parts[1]), opt, true)
+	return c.pick(ctx, l, in, out, round, battle.Phase(parts[1]), opt)
 }
 
 // pollAnswer is a vote in a Telegram poll of a round.
@@ -222,13 +226,13 @@ func (c *Core) pollAnswer(ctx context.Context, in Incoming, pa *PollAnswer) erro
 	if len(pa.Options) > 0 {
 		opt = pa.Options[0]
 	}
-	return c.pick(ctx, l, in, nil, ref.round, ref.phase, opt, false)
+	return c.pick(ctx, l, in, nil, ref.round, ref.phase, opt)
 }
 
 // pick records an option chosen in round and phase; out, when not nil,
 // gets a short acknowledgement (a native poll shows the vote itself).
 // l.mu must be held.
-func (c *Core) pick(ctx context.Context, l *liveGame, in Incoming, out Responder, round int, phase battle.Phase, opt int, ack bool) error {
+func (c *Core) pick(ctx context.Context, l *liveGame, in Incoming, out Responder, round int, phase battle.Phase, opt int) error {
 	r := l.g.Round()
 	if r == nil || r.N != round || l.g.Phase() != phase {
 		return nil // the round moved on
@@ -247,6 +251,9 @@ func (c *Core) pick(ctx context.Context, l *liveGame, in Incoming, out Responder
 			}
 		}
 	case battle.Voting:
+		if opt >= maxVoteOptions {
+			return nil // not put to the vote
+		}
 		err = l.g.Vote(player, displayName(in), opt)
 	default:
 		return nil
@@ -261,7 +268,7 @@ func (c *Core) pick(ctx context.Context, l *liveGame, in Incoming, out Responder
 	if ev.Kind != "" {
 		c.saveEvents(ctx, ev)
 	}
-	if out == nil || !ack {
+	if out == nil {
 		return nil
 	}
 	_, err = out.Send(ctx, plainReply(fmt.Sprintf(l.t.accepted, displayName(in))))
@@ -440,16 +447,15 @@ func (c *Core) openRound(ctx context.Context, l *liveGame) error {
 			{{Text: "«" + loc.Q + "»", Italic: true}},
 			{{Text: fmt.Sprintf(l.t.debateHint, int(l.g.Timer/time.Second))}},
 		}}
-		if _, err := l.out.Send(ctx, rep); err != nil {
-			return err
-		}
-		c.arm(l)
-		return nil
+		c.arm(l) // first, so that a failed send does not stall the game
+		_, err := l.out.Send(ctx, rep)
+		return err
 	}
+	c.arm(l)
 	head := fmt.Sprintf(l.t.roundFact, r.N, of)
 	if ps, ok := l.out.(PollSender); ok {
 		msgID, pollID, err := ps.SendPoll(ctx, Poll{
-			Question: clip(head+"\n"+loc.Q, battle.MaxQuestion), Options: loc.Options,
+			Question: clip(head+" — "+loc.Q, battle.MaxQuestion), Options: loc.Options,
 			Quiz: true, Correct: r.Item.Answer, Explanation: c.explanation(r.Item, l.g.Lang, battle.MaxExplanation),
 		})
 		if err != nil {
@@ -465,7 +471,6 @@ func (c *Core) openRound(ctx context.Context, l *liveGame) error {
 			return err
 		}
 	}
-	c.arm(l)
 	return nil
 }
 
@@ -618,8 +623,9 @@ func (c *Core) explanation(it *battle.Item, lang corpus.Lang, max int) string {
 
 // openVote asks the room for the best argument. l.mu must be held.
 func (c *Core) openVote(ctx context.Context, l *liveGame, r *battle.Round) error {
+	c.arm(l)
 	var labels []string
-	for _, o := range r.Opinions {
+	for _, o := range r.Opinions[:min(len(r.Opinions), maxVoteOptions)] {
 		labels = append(labels, clip(l.g.Name(o.Player)+": "+o.Text, battle.MaxOption))
 	}
 	if ps, ok := l.out.(PollSender); ok {
@@ -637,7 +643,6 @@ func (c *Core) openVote(ctx context.Context, l *liveGame, r *battle.Round) error
 			return err
 		}
 	}
-	c.arm(l)
 	return nil
 }
 

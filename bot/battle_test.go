@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -358,5 +359,30 @@ func TestBattleReviewAfterTextChange(t *testing.T) {
 	log, err := h.store.AdminLog(context.Background(), 5)
 	if err != nil || len(log) == 0 || log[0].Action != "approve battle items" || log[0].Detail != "t-work-age" {
 		t.Errorf("admin log = %+v, %v", log, err)
+	}
+}
+
+// TestBattleVoteOnManyArguments: a Telegram poll takes ten options, so
+// only the first ten arguments are put to the vote.
+func TestBattleVoteOnManyArguments(t *testing.T) {
+	h, timers, _ := newBattleHarness(t)
+	g := &group{h: h, out: &recorder{}}
+	g.say("1", "Host", "/battle 2")
+	timers.fire(t) // round 1, a fact, ends; round 2 is a debate
+	for i := range 12 {
+		id := strconv.Itoa(100 + i)
+		g.say(id, "P"+id, "Мнение номер "+id)
+	}
+	timers.fire(t)
+	vote := g.out.last()
+	if len(vote.Actions) != 10 || vote.Actions[9].Label != "P109: Мнение номер 109" {
+		t.Fatalf("vote options = %d, last %+v", len(vote.Actions), vote.Actions[len(vote.Actions)-1])
+	}
+	g.say("100", "P100", "11") // the eleventh argument was not put to the vote
+	g.say("101", "P101", "1")
+	n := g.count()
+	timers.fire(t)
+	if s := g.since(n); !strings.Contains(s, "Лучший аргумент по мнению зала: P100") {
+		t.Errorf("end of the vote: %q", s)
 	}
 }

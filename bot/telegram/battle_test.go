@@ -98,9 +98,12 @@ func TestBattleInTelegramGroup(t *testing.T) {
 	// Round 2: a debate. Opinions come without a mention.
 	statement := h.waitText(t, "-100", "Раунд 2 из 3 · дебаты")
 	debate := item(statement.text)
+	// One after the other: updates are handled concurrently, and the
+	// order of the arguments is the order of the vote's options.
 	h.srv.Push(groupMessage(2, aru, "Пусть голосуют с шестнадцати: они уже платят налоги"))
+	cc.wait(t, 1)
 	h.srv.Push(groupMessage(3, bek, "Нет, в восемнадцать решения взвешеннее"))
-	cc.wait(t, 2)
+	cc.wait(t, 1)
 	h.waitText(t, "-100", "Aru: мнение записано")
 	h.waitText(t, "-100", "Bek: мнение записано")
 
