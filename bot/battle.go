@@ -140,9 +140,14 @@ func (c *Core) battleWaits(in Incoming) bool {
 	return false
 }
 
-// isOpinion tells an argument from a question or a command.
+// isOpinion tells an argument from a question, a command or small talk
+// ("спасибо", "ок", "👍"), which are no argument.
 func isOpinion(text string) bool {
-	return text != "" && !strings.HasPrefix(text, "/") && !strings.HasSuffix(text, "?")
+	if text == "" || strings.HasPrefix(text, "/") || strings.HasSuffix(text, "?") {
+		return false
+	}
+	kind, _ := smallTalk(text)
+	return kind == notChat
 }
 
 // choice reads "2", "2." or "2)" as option index 1.
@@ -485,6 +490,10 @@ func (c *Core) openPoll(l *liveGame, msgID, pollID string, round int, phase batt
 func (c *Core) arm(l *liveGame) {
 	if l.stop != nil {
 		l.stop()
+		l.stop = nil
+	}
+	if c.bg.Err() != nil {
+		return // closing: no new timers for Close to wait for
 	}
 	l.tick++
 	tick := l.tick
@@ -819,7 +828,7 @@ func (c *Core) battleExport(ctx context.Context, in Incoming, out Responder, t *
 			question = it.In(lang).Q
 			cites = strings.Join(it.Refs, " ")
 		}
-		w.Write([]string{g.ID, strconv.Itoa(e.Round), e.Item, e.Kind, question, cites, e.UserID, e.UserName, e.Detail,
+		w.Write([]string{g.ID, strconv.Itoa(e.Round), e.Item, e.Kind, question, cites, e.UserID, csvText(e.UserName), csvText(e.Detail),
 			strconv.Itoa(e.Points), e.Created.Format(time.RFC3339)})
 		if _, ok := totals[e.UserID]; !ok {
 			order = append(order, e.UserID)
@@ -828,7 +837,7 @@ func (c *Core) battleExport(ctx context.Context, in Incoming, out Responder, t *
 		names[e.UserID] = e.UserName
 	}
 	for _, u := range order {
-		w.Write([]string{g.ID, "", "", "total", "", "", u, names[u], "", strconv.Itoa(totals[u]), ""})
+		w.Write([]string{g.ID, "", "", "total", "", "", u, csvText(names[u]), "", strconv.Itoa(totals[u]), ""})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -839,6 +848,15 @@ func (c *Core) battleExport(ctx context.Context, in Incoming, out Responder, t *
 	rep.Document = &OutFile{Name: "battle-" + g.Started.Format("2006-01-02") + "-" + g.ID[:6] + ".csv", Data: buf.Bytes()}
 	_, err = out.Send(ctx, rep)
 	return err
+}
+
+// csvText keeps what players wrote from being read as a formula when the
+// organiser opens the export in a spreadsheet.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // battleApprovals are the admins' approvals of items whose cited text

@@ -386,3 +386,29 @@ func TestBattleVoteOnManyArguments(t *testing.T) {
 		t.Errorf("end of the vote: %q", s)
 	}
 }
+
+func TestIsOpinion(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Против: сначала школа", true},
+		{"Я за", true},
+		{"Менімше, бұл дұрыс", true},
+		{"а со скольки лет можно голосовать?", false},
+		{"/battle stop", false},
+		{"спасибо", false},
+		{"👍", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := isOpinion(tt.text); got != tt.want {
+			t.Errorf("isOpinion(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "-1": "'-1", "мнение": "мнение", "": ""} {
+		if got := csvText(in); got != want {
+			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
