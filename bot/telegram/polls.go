@@ -55,6 +55,9 @@ func (r *responder) StopPoll(ctx context.Context, msgID string) error {
 // handlePollAnswer passes a vote in a battle poll to the core. The update
 // names the voter and the poll but not the chat: the core knows the poll.
 func (a *Adapter) handlePollAnswer(ctx context.Context, pa *tgbotapi.PollAnswer) error {
+	if pa.User.ID == 0 {
+		return nil // a vote on behalf of a chat (an anonymous admin): no player to score
+	}
 	in := bot.Incoming{
 		Platform:   bot.Telegram,
 		UserID:     strconv.FormatInt(pa.User.ID, 10),
