@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"atazan/bot/proposals"
 	"atazan/corpus"
 )
 
@@ -29,6 +30,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 			{"about", "Дереккөздер мен нұсқалар"},
 			{"privacy", "Мен не сақтаймын"},
 			{"forget", "Деректерімді жою"},
+			{"propose", proposals.TextsFor(corpus.KK).Menu},
 		}
 	}
 	return []Command{
@@ -41,6 +43,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 		{"about", "Источники и версии"},
 		{"privacy", "Что я храню"},
 		{"forget", "Удалить мои данные"},
+		{"propose", proposals.TextsFor(corpus.RU).Menu},
 	}
 }
 
@@ -94,9 +97,14 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 	case "about":
 		return c.about(ctx, in, out)
 	case "privacy":
-		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).privacy)
+		lang := c.preferredLang(ctx, in)
+		return c.say(ctx, in, out, textsFor(lang).privacy+"\n\n"+proposals.TextsFor(lang).Privacy)
 	case "forget":
 		return c.forget(ctx, in, out)
+	case "propose":
+		return c.proposeCommand(ctx, in, out)
+	case "cancel":
+		return c.cancelProposal(ctx, in, out)
 	case "battle":
 		return c.battleCommand(ctx, in, out, args)
 	}
@@ -128,10 +136,11 @@ func langActions() []Action {
 }
 
 func (c *Core) help(ctx context.Context, in Incoming, out Responder) error {
-	t := textsFor(c.preferredLang(ctx, in))
-	text := t.help + "\n\n" + t.helpCommands
+	lang := c.preferredLang(ctx, in)
+	t := textsFor(lang)
+	text := t.help + "\n\n" + t.helpCommands + "\n" + proposals.TextsFor(lang).Help
 	if c.isAdmin(in) {
-		text += "\n\n" + t.helpAdmin
+		text += "\n\n" + t.helpAdmin + "\n" + proposals.TextsFor(lang).HelpAdmin
 	}
 	return c.say(ctx, in, out, text)
 }
@@ -200,8 +209,12 @@ func (c *Core) about(ctx context.Context, in Incoming, out Responder) error {
 }
 
 func (c *Core) forget(ctx context.Context, in Incoming, out Responder) error {
-	t := textsFor(c.preferredLang(ctx, in))
-	err := c.store.Forget(ctx, string(in.Platform), in.UserID)
+	lang := c.preferredLang(ctx, in)
+	t := textsFor(lang)
+	err := c.forgetProposals(ctx, in)
+	if err == nil {
+		err = c.store.Forget(ctx, string(in.Platform), in.UserID)
+	}
 	if err == nil {
 		err = c.store.ForgetBattle(ctx, string(in.Platform), in.UserID)
 	}
@@ -211,7 +224,7 @@ func (c *Core) forget(ctx context.Context, in Incoming, out Responder) error {
 		return c.say(ctx, in, out, t.failed)
 	}
 	c.log.Info("user data deleted on request", "platform", in.Platform)
-	return c.say(ctx, in, out, t.forgotten)
+	return c.say(ctx, in, out, t.forgotten+" "+proposals.TextsFor(lang).Forgotten)
 }
 
 // shortVersion is the hash part of a version id ("20261124T174647.7Z-5e07e490"

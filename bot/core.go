@@ -141,9 +141,14 @@ func (c *Core) notifier(p Platform) Notifier {
 	return c.notifiers[p]
 }
 
-// Handle answers one incoming message: a command, a button, a file or a question.
+// Handle answers one incoming message: a command, a button, a file or a
+// question. A move in the chat's battle (an answer, an opinion, a vote)
+// takes the message first, then a proposal being written in the chat.
 func (c *Core) Handle(ctx context.Context, in Incoming, out Responder) error {
 	if done, err := c.battleMove(ctx, in, out); done {
+		return err
+	}
+	if handled, err := c.proposalInput(ctx, in, out); handled {
 		return err
 	}
 	switch {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// battleSchema is migration 2: the games of /battle and what happened in
+// battleSchema is migration 3: the games of /battle and what happened in
 // them. Scores are the sum of the points of a player's events, so a game
 // stopped half-way still counts what was played.
 const battleSchema = `

@@ -55,7 +55,8 @@ CREATE TABLE admin_log (
 );
 CREATE INDEX admin_log_created ON admin_log (created);
 `,
-	2: battleSchema,
+	2: proposalsSchema,
+	3: battleSchema,
 }
 
 // migrate brings the schema to the latest version in one transaction. On

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 	"unicode"
 
@@ -41,7 +40,7 @@ type Composer struct {
 const (
 	minLetters    = 20   // fewer letters is no explanation
 	minCyrillic   = 0.6  // share of Cyrillic letters in a kk or ru answer
-	maxBodyRunes  = 2500 // longer is a runaway generation
+	maxBodyRunes  = 2500 // longer is a runaway generation: cut there
 	scriptSampleN = 2000 // runes looked at for the script check
 )
 
@@ -81,12 +80,23 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 		defer cancel()
 	}
 	var onDelta func(string)
+	var view *streamView
 	if partial != nil {
-		onDelta = c.streamer(req, partial)
+		var stop context.CancelFunc
+		llmCtx, stop = context.WithCancel(llmCtx)
+		defer stop()
+		view = newStreamView(req, partial, stop)
+		onDelta = view.add
 	}
 	start := time.Now()
 	raw, err := c.chat.Chat(llmCtx, msgs, onDelta)
 	c.metrics.ObserveLLM(time.Since(start))
+	if view != nil && ctx.Err() == nil {
+		if r, stopped := view.runaway(); stopped {
+			c.log.Warn("LLM answer reached the length cap; stopped it", "runes", runeLen(r))
+			raw, err = settled(r), nil
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return fallback(req, p.llmDown), ctx.Err()
@@ -105,37 +115,16 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 	return res, nil
 }
 
-// streamer turns deltas into growing, already-checked text for partial,
-// calling it only when what the reader would see changes.
-func (c *Composer) streamer(req Request, partial func(string)) func(string) {
-	var raw strings.Builder
-	shown := ""
-	return func(d string) {
-		raw.WriteString(d)
-		v := checkText(hideOpenCitation(raw.String()), req.Passages, req.Lang).Body
-		if v != "" && v != shown {
-			shown = v
-			partial(v)
-		}
-	}
-}
-
 // accept checks the model's raw answer and renders it, or says why it
 // cannot be shown.
 func (c *Composer) accept(req Request, raw string) (Result, string) {
 	ch := checkText(raw, req.Passages, req.Lang)
-	if len(ch.Invalid) > 0 || ch.Dropped > 0 {
-		c.log.Info("LLM citations removed", "invalid", len(ch.Invalid), "sentences_dropped", ch.Dropped, "valid", len(ch.Sources))
+	if len(ch.Invalid) > 0 || ch.Dropped > 0 || ch.Truncated {
+		c.log.Info("LLM answer checked", "invalid", len(ch.Invalid), "sentences_dropped", ch.Dropped,
+			"valid", len(ch.Sources), "truncated", ch.Truncated)
 	}
-	switch letters, cyr := letterCounts(ch.Body); {
-	case len(ch.Sources) == 0:
-		return Result{}, "no valid citation"
-	case letters < minLetters:
-		return Result{}, "too short"
-	case float64(cyr) < minCyrillic*float64(letters):
-		return Result{}, "not in the answer language"
-	case runeLen(ch.Body) > maxBodyRunes:
-		return Result{}, "too long"
+	if problem := acceptable(ch); problem != "" {
+		return Result{}, problem
 	}
 	return Result{
 		Lang:    req.Lang,
@@ -144,6 +133,23 @@ func (c *Composer) accept(req Request, raw string) (Result, string) {
 		Sources: ch.Sources,
 		Note:    phrasesFor(req.Lang).llmNote,
 	}, ""
+}
+
+// acceptable says why a checked answer cannot be shown, or "". checkText
+// drops unsupported and wrong-script sentences one by one and cuts a
+// runaway, so an answer whose beginning passes keeps passing as it grows
+// (short Latin sentences of under sentenceLetters aside): a streamed
+// beginning is not taken back.
+func acceptable(ch checked) string {
+	switch letters, cyr := letterCounts(ch.Body); {
+	case len(ch.Sources) == 0:
+		return "no valid citation"
+	case letters < minLetters:
+		return "too short"
+	case float64(cyr) < minCyrillic*float64(letters):
+		return "not in the answer language"
+	}
+	return ""
 }
 
 // fallback is the extractive answer with the reason it replaced the LLM's.

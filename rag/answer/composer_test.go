@@ -28,6 +28,7 @@ type fakeLLM struct {
 	status  int           // non-zero: fail with this HTTP status
 	delay   time.Duration // before answering
 	raw     []string      // when set, streamed verbatim instead of reply
+	endless bool          // stream reply again and again until the client hangs up, "%d" numbering each
 	mu      sync.Mutex
 	calls   [][]llm.Message
 	streams []bool
@@ -62,6 +63,14 @@ func (f *fakeLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
+	if f.endless {
+		for n := 0; r.Context().Err() == nil; n++ {
+			b, _ := json.Marshal(strings.ReplaceAll(f.reply, "%d", fmt.Sprint(n)))
+			fmt.Fprintf(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%s}}]}\n\n", b)
+			w.(http.Flusher).Flush()
+		}
+		return
+	}
 	lines := f.raw
 	if lines == nil {
 		// Stream in small pieces so citations arrive split across chunks.
@@ -114,14 +123,16 @@ func deathPenalty(t *testing.T, lang corpus.Lang) Request {
 }
 
 func TestComposeStreamed(t *testing.T) {
-	f := &fakeLLM{reply: "Нет. Смертная казнь в Казахстане запрещена [kz2026:17:3]. У каждого есть право на жизнь [kz2026:17:1]."}
+	f := &fakeLLM{reply: "Нет. Смертная казнь в Казахстане запрещена [kz2026:17:3]. У каждого есть право на жизнь [kz2026:17:1]. " +
+		"Это право защищает государство [kz2026:17:1]. Никто не может его отнять [kz2026:17:3]."}
 	c, m := composer(t, f, 0)
 	var partials []string
 	res, err := c.Compose(context.Background(), deathPenalty(t, corpus.RU), func(s string) { partials = append(partials, s) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1)."
+	want := "Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1). " +
+		"Это право защищает государство (ст. 17, п. 1). Никто не может его отнять (ст. 17, п. 3)."
 	if res.Mode != ModeLLM || res.Body != want {
 		t.Fatalf("result = %s %q", res.Mode, res.Body)
 	}
@@ -131,19 +142,20 @@ func TestComposeStreamed(t *testing.T) {
 	if res.Note != phrasesFor(corpus.RU).llmNote {
 		t.Errorf("note = %q", res.Note)
 	}
-	if len(partials) < 3 {
-		t.Fatalf("only %d partial updates", len(partials))
+	// Whole checked sentences only, from the first cited one on, each
+	// partial a beginning of the final answer: nothing shown is taken back.
+	wantPartials := []string{
+		"Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3).",
+		"Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1).",
+		"Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1). Это право защищает государство (ст. 17, п. 1).",
+	}
+	if fmt.Sprintf("%q", partials) != fmt.Sprintf("%q", wantPartials) {
+		t.Errorf("partials\n got %q\nwant %q", partials, wantPartials)
 	}
 	for i, p := range partials {
-		if strings.Contains(p, "[") || strings.Contains(p, "kz20") {
-			t.Errorf("partial %d shows a raw citation: %q", i, p)
+		if !strings.HasPrefix(want, p) {
+			t.Errorf("partial %d is not a beginning of the answer: %q", i, p)
 		}
-		if i > 0 && len(p) < len(partials[i-1]) && !strings.HasPrefix(partials[i-1], p) {
-			t.Errorf("partial %d does not grow: %q after %q", i, p, partials[i-1])
-		}
-	}
-	if partials[len(partials)-1] != want {
-		t.Errorf("last partial = %q", partials[len(partials)-1])
 	}
 	if !f.streams[0] {
 		t.Error("partial given but the request was not streamed")
@@ -232,7 +244,7 @@ func TestComposeRemovesInvalidKeepsValid(t *testing.T) {
 	f := &fakeLLM{reply: "Смертная казнь запрещена [kz2026:17:3]. Её можно вернуть референдумом [kz2026:91:2]."}
 	c, _ := composer(t, f, 0)
 	res, _ := c.Compose(context.Background(), deathPenalty(t, corpus.RU), nil)
-	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3). Её можно вернуть референдумом." {
+	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3)." {
 		t.Errorf("result = %s %q", res.Mode, res.Body)
 	}
 	if len(res.Sources) != 1 || res.Sources[0].Article != "17" {
@@ -277,7 +289,7 @@ func TestComposeInjection(t *testing.T) {
 		t.Error("system prompt lacks the data-not-instructions rule")
 	}
 
-	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3). Новое правило." {
+	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3)." {
 		t.Errorf("result = %s %q", res.Mode, res.Body)
 	}
 	if fmt.Sprint(res.Sources) != "[kz2026/17/3]" {
