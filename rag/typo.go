@@ -10,6 +10,7 @@ import (
 // correcting misspelt query words ("кватиры" → "квартир").
 type vocabulary struct {
 	byLen  map[int][]string
+	runes  map[int][][]rune // byLen's keys as runes, decoded once
 	df     map[string]int
 	sorted []string
 }
@@ -21,9 +22,13 @@ func newVocabulary(x *bm25) *vocabulary {
 		v.byLen[n] = append(v.byLen[n], t)
 		v.df[t] = len(ps)
 	}
-	for _, ts := range v.byLen {
+	v.runes = map[int][][]rune{}
+	for n, ts := range v.byLen {
 		slices.Sort(ts)
 		v.sorted = append(v.sorted, ts...)
+		for _, t := range ts {
+			v.runes[n] = append(v.runes[n], []rune(t))
+		}
 	}
 	slices.Sort(v.sorted)
 	return v
@@ -46,9 +51,11 @@ func (v *vocabulary) near(t string) []string {
 		maxDist = 2
 	}
 	best, found := maxDist, []string(nil)
+	var buf editBuf
 	for l := n - maxDist; l <= n+maxDist; l++ {
-		for _, cand := range v.byLen[l] {
-			d := editDistance(rs, []rune(cand), best+1)
+		for i, cr := range v.runes[l] {
+			cand := v.byLen[l][i]
+			d := buf.distance(rs, cr, best+1)
 			switch {
 			case d > best:
 			case d < best || found == nil:
@@ -72,11 +79,22 @@ func (v *vocabulary) near(t string) []string {
 // editDistance is the Levenshtein distance of a and b, or limit when it is
 // at least limit (the search stops early).
 func editDistance(a, b []rune, limit int) int {
+	var buf editBuf
+	return buf.distance(a, b, limit)
+}
+
+// editBuf keeps the rows of editDistance between calls: a typo search
+// compares one word with thousands of keys.
+type editBuf struct{ prev, cur []int }
+
+func (e *editBuf) distance(a, b []rune, limit int) int {
 	if d := len(a) - len(b); d >= limit || -d >= limit {
 		return limit
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	if cap(e.prev) < len(b)+1 {
+		e.prev, e.cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev, cur := e.prev[:len(b)+1], e.cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
