@@ -6,86 +6,26 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"atazan/bot/battle"
 	"atazan/config"
 	"atazan/corpus"
+	"atazan/internal/manualtimer"
 )
 
-// manualTimers stand in for time.AfterFunc: a round ends when the test
-// says so, never by the wall clock.
-type manualTimers struct {
-	mu      sync.Mutex
-	pending []*manualTimer
-}
-
-type manualTimer struct {
-	d       time.Duration
-	f       func()
-	stopped bool
-}
-
-func (m *manualTimers) after(d time.Duration, f func()) func() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t := &manualTimer{d: d, f: f}
-	m.pending = append(m.pending, t)
-	return func() bool {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		was := t.stopped
-		t.stopped = true
-		return !was
-	}
-}
-
-// fire runs the one timer that is waiting, as if its time had come.
-func (m *manualTimers) fire(t testing.TB) time.Duration {
-	t.Helper()
-	m.mu.Lock()
-	var live []*manualTimer
-	for _, p := range m.pending {
-		if !p.stopped {
-			live = append(live, p)
-		}
-	}
-	if len(live) != 1 {
-		m.mu.Unlock()
-		t.Fatalf("%d round timers waiting, want 1", len(live))
-	}
-	live[0].stopped = true
-	m.mu.Unlock()
-	live[0].f()
-	return live[0].d
-}
-
-func (m *manualTimers) waiting() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, p := range m.pending {
-		if !p.stopped {
-			n++
-		}
-	}
-	return n
-}
-
 // newBattleHarness is the core harness with the fixture bank and manual timers.
-func newBattleHarness(t *testing.T, tune ...func(*config.Bot)) (*harness, *manualTimers, *battle.Bank) {
+func newBattleHarness(t *testing.T, tune ...func(*config.Bot)) (*harness, *manualtimer.Timers, *battle.Bank) {
 	t.Helper()
 	h := newHarness(t, tune...)
 	bank, err := battle.Load(os.DirFS("bottest/battlebank"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	timers := &manualTimers{}
+	timers := &manualtimer.Timers{}
 	h.core.Close()
 	h.core = New(Options{Engine: h.engine, Corpus: h.corpus, Store: h.store, Admins: []string{"tg:" + admin},
-		Bot: h.cfg, Now: h.clock.now, Battle: BattleOptions{Bank: bank, AfterFunc: timers.after, Seed: 7}})
+		Bot: h.cfg, Now: h.clock.now, Battle: BattleOptions{Bank: bank, AfterFunc: timers.AfterFunc, Seed: 7}})
 	return h, timers, bank
 }
 
@@ -175,7 +115,7 @@ func TestBattleGroupGame(t *testing.T) {
 	}
 
 	n := g.count()
-	if d := timers.fire(t); d != battle.DefaultTimer {
+	if d := timers.Fire(t); d != battle.DefaultTimer {
 		t.Errorf("round timer = %v, want %v", d, battle.DefaultTimer)
 	}
 	reveal := g.since(n)
@@ -206,7 +146,7 @@ func TestBattleGroupGame(t *testing.T) {
 	}
 
 	n = g.count()
-	timers.fire(t)
+	timers.Fire(t)
 	verdict := g.since(n)
 	for _, want := range []string{"Что говорит Конституция:", debate.CorpusRefs()[0].Format(corpus.RU) + ": «", "решает зал", "Чей аргумент лучше?"} {
 		if !strings.Contains(verdict, want) {
@@ -224,7 +164,7 @@ func TestBattleGroupGame(t *testing.T) {
 	g.say(bek, "Bek", "1") // a number votes too
 
 	n = g.count()
-	timers.fire(t)
+	timers.Fire(t)
 	after := g.since(n)
 	if !strings.Contains(after, "Лучший аргумент по мнению зала: Aru") || !strings.Contains(after, "Раунд 3 из 3") {
 		t.Errorf("end of the vote:\n%s", after)
@@ -244,8 +184,8 @@ func TestBattleGroupGame(t *testing.T) {
 			t.Errorf("end of the game lacks %q:\n%s", want, final)
 		}
 	}
-	if timers.waiting() != 0 {
-		t.Errorf("%d timers still waiting after the game", timers.waiting())
+	if timers.Waiting() != 0 {
+		t.Errorf("%d timers still waiting after the game", timers.Waiting())
 	}
 	if h.core.ShouldAnswer(Incoming{Platform: Telegram, ChatID: "-100", UserID: aru, IsGroup: true, Text: "Я за"}) {
 		t.Error("after the game, chatter should no longer reach the core")
@@ -320,8 +260,8 @@ func TestBattleCommands(t *testing.T) {
 			}
 		})
 	}
-	if timers.waiting() != 0 {
-		t.Errorf("%d timers waiting after the stop", timers.waiting())
+	if timers.Waiting() != 0 {
+		t.Errorf("%d timers waiting after the stop", timers.Waiting())
 	}
 }
 
@@ -368,12 +308,12 @@ func TestBattleVoteOnManyArguments(t *testing.T) {
 	h, timers, _ := newBattleHarness(t)
 	g := &group{h: h, out: &recorder{}}
 	g.say("1", "Host", "/battle 2")
-	timers.fire(t) // round 1, a fact, ends; round 2 is a debate
+	timers.Fire(t) // round 1, a fact, ends; round 2 is a debate
 	for i := range 12 {
 		id := strconv.Itoa(100 + i)
 		g.say(id, "P"+id, "Мнение номер "+id)
 	}
-	timers.fire(t)
+	timers.Fire(t)
 	vote := g.out.last()
 	if len(vote.Actions) != 10 || vote.Actions[9].Label != "P109: Мнение номер 109" {
 		t.Fatalf("vote options = %d, last %+v", len(vote.Actions), vote.Actions[len(vote.Actions)-1])
@@ -381,7 +321,7 @@ func TestBattleVoteOnManyArguments(t *testing.T) {
 	g.say("100", "P100", "11") // the eleventh argument was not put to the vote
 	g.say("101", "P101", "1")
 	n := g.count()
-	timers.fire(t)
+	timers.Fire(t)
 	if s := g.since(n); !strings.Contains(s, "Лучший аргумент по мнению зала: P100") {
 		t.Errorf("end of the vote: %q", s)
 	}

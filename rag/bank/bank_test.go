@@ -128,7 +128,9 @@ func (x *nearIndex) near(q string, limit float64) []int {
 // near-copy of the other.
 const nearLimit = 0.8
 
-func TestBankHasNoNearDuplicates(t *testing.T) {
+// indexedBank is the shipped bank, its questions and their near-duplicate index.
+func indexedBank(t *testing.T) (*Bank, []string, *nearIndex) {
+	t.Helper()
 	b, err := Default()
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +139,11 @@ func TestBankHasNoNearDuplicates(t *testing.T) {
 	for i, it := range b.Items {
 		qs[i] = it.Q
 	}
-	x := newNearIndex(qs)
+	return b, qs, newNearIndex(qs)
+}
+
+func TestBankHasNoNearDuplicates(t *testing.T) {
+	b, qs, x := indexedBank(t)
 	bad := 0
 	for i, q := range qs {
 		for _, j := range x.near(q, nearLimit) {
@@ -158,15 +164,7 @@ func TestBankHasNoNearDuplicates(t *testing.T) {
 // bank line that is a near-copy of one of their questions would make their
 // figures say nothing about new users.
 func TestBankCopiesNoEvalLine(t *testing.T) {
-	b, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	qs := make([]string, len(b.Items))
-	for i, it := range b.Items {
-		qs[i] = it.Q
-	}
-	x := newNearIndex(qs)
+	b, qs, x := indexedBank(t)
 	for _, name := range []string{"dev.jsonl", "dev2.jsonl"} {
 		f, err := os.Open(testsupport.EvalSet(t, name))
 		if err != nil {
