@@ -24,6 +24,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"atazan/bot"
+	"atazan/internal/keylock"
 	"atazan/internal/seen"
 	"atazan/metrics"
 )
@@ -70,7 +71,7 @@ type Adapter struct {
 
 	pacer     *pacer
 	followups *followups
-	chats     chatLocks
+	chats     keylock.Locks // one answer at a time per chat
 	status    statusBox
 	seen      *seen.Set      // recent message ids, against duplicate deliveries
 	answers   sync.WaitGroup // answers in flight, finished before disconnecting

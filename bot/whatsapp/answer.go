@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -48,7 +47,7 @@ func (a *Adapter) handleMessage(c *conn, evt *events.Message) {
 // time limit starts at this message's turn, so a queue of questions does
 // not use up the last one's time.
 func (a *Adapter) answer(c *conn, evt *events.Message, in bot.Incoming) {
-	unlock := a.chats.lock(in.ChatID)
+	unlock := a.chats.Lock(in.ChatID)
 	defer unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), a.answerTimeout)
 	defer cancel()
@@ -112,40 +111,5 @@ func (c *conn) file(doc *waE2E.DocumentMessage) *bot.File {
 			}
 			return data, nil
 		},
-	}
-}
-
-// chatLocks serialises the answers in each chat, so that a quick second
-// question is answered after the first and follow-ups stay in step.
-type chatLocks struct {
-	mu    sync.Mutex
-	locks map[string]*chatLock
-}
-
-type chatLock struct {
-	mu    sync.Mutex
-	users int
-}
-
-func (c *chatLocks) lock(chat string) (unlock func()) {
-	c.mu.Lock()
-	if c.locks == nil {
-		c.locks = make(map[string]*chatLock)
-	}
-	l := c.locks[chat]
-	if l == nil {
-		l = &chatLock{}
-		c.locks[chat] = l
-	}
-	l.users++
-	c.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		c.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(c.locks, chat)
-		}
-		c.mu.Unlock()
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"atazan/bot"
+	"atazan/internal/keylock"
 	"atazan/internal/seen"
 	"atazan/metrics"
 )
@@ -77,7 +78,7 @@ type Adapter struct {
 
 	seen    *seen.Set
 	window  *window
-	chats   chatLocks
+	chats   keylock.Locks // one answer at a time per chat
 	answers sync.WaitGroup
 
 	mu      sync.Mutex
@@ -329,39 +330,4 @@ func (w *window) close(user string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	delete(w.last, user)
-}
-
-// chatLocks serialises the answers in each chat, so that a quick second
-// question is answered after the first.
-type chatLocks struct {
-	mu    sync.Mutex
-	locks map[string]*chatLock
-}
-
-type chatLock struct {
-	mu    sync.Mutex
-	users int
-}
-
-func (c *chatLocks) lock(chat string) (unlock func()) {
-	c.mu.Lock()
-	if c.locks == nil {
-		c.locks = make(map[string]*chatLock)
-	}
-	l := c.locks[chat]
-	if l == nil {
-		l = &chatLock{}
-		c.locks[chat] = l
-	}
-	l.users++
-	c.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		c.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(c.locks, chat)
-		}
-		c.mu.Unlock()
-	}
 }

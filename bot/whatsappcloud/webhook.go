@@ -155,7 +155,7 @@ func (a *Adapter) dispatch(hook payload) {
 // answer lets the core answer one message, after the earlier ones in its
 // chat; the time limit starts once it is this message's turn.
 func (a *Adapter) answer(in bot.Incoming) {
-	unlock := a.chats.lock(in.ChatID)
+	unlock := a.chats.Lock(in.ChatID)
 	defer unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), a.answerTimeout)
 	defer cancel()
