@@ -154,3 +154,33 @@ func claim(ctx context.Context, s *Store, bot, key, payload string, at time.Time
 	}
 	return err
 }
+
+// BenchmarkUpdateLifecycle is what each webhook update costs the database:
+// claim (before Telegram is answered), take and finish.
+func BenchmarkUpdateLifecycle(b *testing.B) {
+	ctx := context.Background()
+	payload := []byte(`{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":1,"type":"private"},"text":"Сколько депутатов в Курултае?"}}`)
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) {
+			s, err := be.open(b)()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			i := 0
+			for b.Loop() {
+				i++
+				key := fmt.Sprint(i)
+				if _, err := s.ClaimUpdate(ctx, "tg:1", key, payload, t0); err != nil {
+					b.Fatal(err)
+				}
+				if _, ok, err := s.TakeUpdate(ctx, "tg:1", key, t0); err != nil || !ok {
+					b.Fatal(ok, err)
+				}
+				if err := s.FinishUpdate(ctx, "tg:1", key, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
