@@ -295,3 +295,36 @@ func TestQueuedWebhookRefuses(t *testing.T) {
 		t.Errorf("the secret is in the logs:\n%s", r.logs)
 	}
 }
+
+// BenchmarkQueuedWebhookAck is how long Telegram waits for the answer to
+// one webhook request: checks, decoding, the claim in SQLite.
+func BenchmarkQueuedWebhookAck(b *testing.B) {
+	srv := telegramtest.NewServer(testToken)
+	b.Cleanup(srv.Close)
+	st, err := store.Open(context.Background(), b.TempDir(), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	a, err := New(Options{Token: testToken, Endpoint: srv.Endpoint(), WebhookURL: "https://bot.example.kz/telegram", WebhookSecret: replicaSecret,
+		Core: &fakeCore{handle: func(context.Context, bot.Incoming, bot.Responder) error { return nil }}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hook := NewQueuedWebhook(a, st)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- hook.Run(ctx) }()
+	b.Cleanup(func() { cancel(); <-done })
+	i := 0
+	for b.Loop() {
+		i++
+		req := httptest.NewRequest(http.MethodPost, "/telegram", strings.NewReader(questionUpdate(i, 501, "Сколько депутатов в Курултае?")))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", replicaSecret)
+		rec := httptest.NewRecorder()
+		hook.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
