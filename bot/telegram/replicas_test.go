@@ -150,8 +150,9 @@ func TestWebhookReplicasAnswerEachUpdateOnce(t *testing.T) {
 						texts = append(texts, c.Params.Get("text"))
 					}
 				}
-				if len(texts) != 1 || !strings.Contains(texts[0], "ст. 2") {
-					t.Errorf("chat %s got %d messages, want one cited answer: %q", chat, len(texts), texts)
+				// What the answer says is retrieval's business; here, that it is sent once.
+				if len(texts) != 1 || texts[0] == "" {
+					t.Errorf("chat %s got %d messages, want one answer: %q", chat, len(texts), texts)
 				}
 				turns, err := stores[0].RecentTurns(context.Background(), "tg", chat, chat, 10, time.Time{})
 				if err != nil {
