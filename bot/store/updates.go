@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// updatesSchema is migration 3: the updates the replicas behind one
+// updatesSchema is migration 4: the updates the replicas behind one
 // webhook have received. The primary key is the claim: whichever replica
 // inserts the row first owns the update, and a repeated delivery (Telegram
 // retrying a slow response, a load balancer sending it to another replica)
@@ -70,22 +70,33 @@ func (s *Store) TakeUpdate(ctx context.Context, bot, key string, now time.Time) 
 	return []byte(body), true, nil
 }
 
-// TakeQueuedUpdate takes the oldest queued update of bot, as TakeUpdate
-// does: how a worker with time to spare picks up what a busy or stopped
-// replica acknowledged but did not start. ok is false when none is queued,
-// or when another worker took the one found first (the next call looks
-// again).
-func (s *Store) TakeQueuedUpdate(ctx context.Context, bot string, now time.Time) (key string, payload []byte, ok bool, err error) {
+// TakeQueuedUpdate takes the oldest update of bot that is queued, or was
+// taken before staleBefore and never finished (its worker's replica died
+// mid-answer), as TakeUpdate does: how a worker with time to spare picks
+// up what a busy or stopped replica acknowledged but did not answer. ok is
+// false when there is none, or when another worker took the one found
+// first (key is then that one; the next call looks again).
+func (s *Store) TakeQueuedUpdate(ctx context.Context, bot string, staleBefore, now time.Time) (key string, payload []byte, ok bool, err error) {
+	const takeable = `(state = 'queued' OR (state = 'taken' AND changed < ?))`
 	err = s.queryRow(ctx, `SELECT update_key FROM processed_updates
-		WHERE bot = ? AND state = 'queued' ORDER BY received LIMIT 1`, bot).Scan(&key)
+		WHERE bot = ? AND `+takeable+` ORDER BY received LIMIT 1`, bot, millis(staleBefore)).Scan(&key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, false, nil
 	}
 	if err != nil {
 		return "", nil, false, fmt.Errorf("looking for queued updates of %s: %w", bot, err)
 	}
-	payload, ok, err = s.TakeUpdate(ctx, bot, key, now)
-	return key, payload, ok, err
+	var body string
+	err = s.queryRow(ctx, `UPDATE processed_updates SET state = 'taken', changed = ?
+		WHERE bot = ? AND update_key = ? AND `+takeable+` RETURNING payload`,
+		millis(now), bot, key, millis(staleBefore)).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return key, nil, false, nil
+	}
+	if err != nil {
+		return key, nil, false, fmt.Errorf("taking update %s of %s: %w", key, bot, err)
+	}
+	return key, []byte(body), true, nil
 }
 
 // FinishUpdate marks a taken update as answered.

@@ -95,7 +95,7 @@ func TestProcessedUpdates(t *testing.T) {
 			s = reopen() // what a stopped replica left is there for the next
 			var got []string
 			for {
-				key, payload, ok, err := s.TakeQueuedUpdate(ctx, "tg:42", t0.Add(time.Minute))
+				key, payload, ok, err := s.TakeQueuedUpdate(ctx, "tg:42", t0, t0.Add(time.Minute))
 				must(t, err)
 				if !ok {
 					break
@@ -107,6 +107,27 @@ func TestProcessedUpdates(t *testing.T) {
 			}
 			if fmt.Sprint(got) != "[12 11]" {
 				t.Errorf("taken %v, want [12 11]", got)
+			}
+		}},
+		{"an update whose worker died is taken again, a finished one never", func(t *testing.T, s *Store, reopen, extra func() *Store) {
+			must(t, claim(ctx, s, "tg:42", "1", "died", t0))
+			must(t, claim(ctx, s, "tg:42", "2", "done", t0))
+			for _, key := range []string{"1", "2"} {
+				if _, ok, err := s.TakeUpdate(ctx, "tg:42", key, t0); err != nil || !ok {
+					t.Fatalf("take %s: %v, %v", key, ok, err)
+				}
+			}
+			must(t, s.FinishUpdate(ctx, "tg:42", "2", t0.Add(time.Second)))
+			other := extra()
+			if _, _, ok, err := other.TakeQueuedUpdate(ctx, "tg:42", t0, t0.Add(time.Minute)); err != nil || ok {
+				t.Errorf("an update being answered was taken again: %v, %v", ok, err)
+			}
+			key, payload, ok, err := other.TakeQueuedUpdate(ctx, "tg:42", t0.Add(4*time.Minute), t0.Add(5*time.Minute))
+			if err != nil || !ok || key != "1" || string(payload) != "died" {
+				t.Errorf("stale update: %q %q %v %v; want 1, died", key, payload, ok, err)
+			}
+			if _, _, ok, err := s.TakeQueuedUpdate(ctx, "tg:42", t0.Add(4*time.Minute), t0.Add(5*time.Minute)); err != nil || ok {
+				t.Errorf("taken twice, or a finished update taken: %v, %v", ok, err)
 			}
 		}},
 		{"a finished update keeps its claim but not its text", func(t *testing.T, s *Store, reopen, extra func() *Store) {

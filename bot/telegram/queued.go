@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -17,10 +16,11 @@ import (
 type UpdateQueue interface {
 	// ClaimUpdate records an update as queued; false: claimed before.
 	ClaimUpdate(ctx context.Context, bot, key string, payload []byte, now time.Time) (bool, error)
-	// TakeQueuedUpdate takes the oldest queued update for one worker; ok
-	// is false when none is queued or another worker took it first (key
-	// is then the one it lost).
-	TakeQueuedUpdate(ctx context.Context, bot string, now time.Time) (key string, payload []byte, ok bool, err error)
+	// TakeQueuedUpdate takes the oldest update that is queued, or was
+	// taken before staleBefore and never finished, for one worker; ok is
+	// false when there is none or another worker took it first (key is
+	// then the one it lost).
+	TakeQueuedUpdate(ctx context.Context, bot string, staleBefore, now time.Time) (key string, payload []byte, ok bool, err error)
 	FinishUpdate(ctx context.Context, bot, key string, now time.Time) error
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
 }
@@ -33,6 +33,10 @@ const (
 	// delivering an update again after 24 hours.
 	pruneEvery  = time.Hour
 	keepUpdates = 48 * time.Hour
+	// staleAfter: an update taken this long ago and not finished was being
+	// answered by a replica that died (a live worker gives up after
+	// handleTimeout), so another replica answers it.
+	staleAfter = handleTimeout + time.Minute
 )
 
 // QueuedWebhook receives webhook updates for replicas behind one webhook
@@ -40,16 +44,13 @@ const (
 // gets its answer, so an update delivered twice (to two replicas, or again
 // after a slow response) is answered once; Telegram gets its answer as
 // soon as the update is stored, never while answers are computed; and a
-// worker of whichever replica is free takes it.
+// worker of whichever replica is free takes it. Its workers are the
+// adapter's: the adapter's Run waits for them, and its outbox sends what
+// they answer.
 type QueuedWebhook struct {
 	a     *Adapter
 	queue UpdateQueue
 	bot   string // the queue's name: "tg:<bot id>"
-
-	slots    chan struct{} // one per worker
-	mu       sync.Mutex    // guards stopping and adding to inFlight
-	stopping bool
-	inFlight sync.WaitGroup
 }
 
 // NewQueuedWebhook queues a's webhook updates in queue. Mount it on the
@@ -61,7 +62,6 @@ func NewQueuedWebhook(a *Adapter, queue UpdateQueue) *QueuedWebhook {
 		a:     a,
 		queue: queue,
 		bot:   "tg:" + id,
-		slots: make(chan struct{}, maxInFlight),
 	}
 }
 
@@ -124,15 +124,9 @@ func (h *QueuedWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Run takes what replicas that stopped left in the queue, then every few
 // seconds what no worker took, and forgets old claims, until ctx is done.
-// On return every update a worker took has been answered; updates still
-// queued are left to the other replicas, or to the next start.
+// Updates still queued then are left to the other replicas, or to the
+// next start; those being answered are waited for by the adapter's Run.
 func (h *QueuedWebhook) Run(ctx context.Context) error {
-	defer func() {
-		h.mu.Lock()
-		h.stopping = true
-		h.mu.Unlock()
-		h.inFlight.Wait()
-	}()
 	h.work()
 	sweep := time.NewTicker(sweepEvery)
 	defer sweep.Stop()
@@ -162,22 +156,23 @@ func (h *QueuedWebhook) Run(ctx context.Context) error {
 // the webhook stops. With every slot busy the update waits in the queue
 // for the next worker that finishes.
 func (h *QueuedWebhook) work() {
+	a := h.a
 	select {
-	case h.slots <- struct{}{}:
+	case a.slots <- struct{}{}:
 	default:
 		return
 	}
-	h.mu.Lock()
-	if h.stopping {
-		h.mu.Unlock()
-		<-h.slots
+	a.mu.Lock()
+	if a.stopping {
+		a.mu.Unlock()
+		<-a.slots
 		return
 	}
-	h.inFlight.Add(1)
-	h.mu.Unlock()
+	a.inFlight.Add(1)
+	a.mu.Unlock()
 	go func() {
-		defer h.inFlight.Done()
-		defer func() { <-h.slots }()
+		defer a.inFlight.Done()
+		defer func() { <-a.slots }()
 		// The first take is unconditional: an update claimed just before
 		// a shutdown is one in flight, to be answered.
 		for h.takeQueued() && !h.isStopping() {
@@ -191,7 +186,8 @@ func (h *QueuedWebhook) work() {
 func (h *QueuedWebhook) takeQueued() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
 	defer cancel()
-	key, payload, ok, err := h.queue.TakeQueuedUpdate(ctx, h.bot, time.Now())
+	now := time.Now()
+	key, payload, ok, err := h.queue.TakeQueuedUpdate(ctx, h.bot, now.Add(-staleAfter), now)
 	if err != nil {
 		h.a.metrics.Error("store")
 		h.a.log.Error("taking a queued update", "err", err)
@@ -213,7 +209,7 @@ func (h *QueuedWebhook) takeQueued() bool {
 }
 
 func (h *QueuedWebhook) isStopping() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.stopping
+	h.a.mu.Lock()
+	defer h.a.mu.Unlock()
+	return h.a.stopping
 }

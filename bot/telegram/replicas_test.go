@@ -38,7 +38,7 @@ func startReplica(t *testing.T, srv *telegramtest.Server, core Core, st *store.S
 	t.Helper()
 	logs := &testsupport.Buffer{}
 	a, err := New(Options{
-		Token: testToken, Endpoint: srv.Endpoint(), Core: core,
+		Token: testToken, Endpoint: srv.Endpoint(), Core: core, Queue: st,
 		WebhookURL: "https://bot.example.kz/telegram", WebhookSecret: replicaSecret,
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
@@ -277,7 +277,7 @@ func TestQueuedWebhookRefuses(t *testing.T) {
 			t.Errorf("%s: status %d, want %d", tc.name, rec.Code, tc.want)
 		}
 	}
-	if _, _, ok, err := st.TakeQueuedUpdate(context.Background(), "tg:123456", time.Now()); err != nil || ok {
+	if _, _, ok, err := st.TakeQueuedUpdate(context.Background(), "tg:123456", time.Now(), time.Now()); err != nil || ok {
 		t.Errorf("a refused request was queued: %v, %v", ok, err)
 	}
 
@@ -307,7 +307,7 @@ func BenchmarkQueuedWebhookAck(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	a, err := New(Options{Token: testToken, Endpoint: srv.Endpoint(), WebhookURL: "https://bot.example.kz/telegram", WebhookSecret: replicaSecret,
+	a, err := New(Options{Token: testToken, Endpoint: srv.Endpoint(), Queue: st, WebhookURL: "https://bot.example.kz/telegram", WebhookSecret: replicaSecret,
 		Core: &fakeCore{handle: func(context.Context, bot.Incoming, bot.Responder) error { return nil }}})
 	if err != nil {
 		b.Fatal(err)
