@@ -56,7 +56,8 @@ func runCorpus(ctx context.Context, e *env) error {
 // openCorpus opens the corpus store under the data dir. On first run, with
 // an empty store, it imports the texts from the local source directory
 // (ATAZAN_CORPUS_SRC) or, when there is none, fetches the official ones;
-// it says on stderr what it did.
+// it says on stderr what it did. Replicas starting together on one
+// database import once: the others wait and serve that import.
 func openCorpus(ctx context.Context, e *env) (*corpus.Store, error) {
 	store, err := openCorpusStore(ctx, e)
 	if err != nil {
@@ -65,25 +66,35 @@ func openCorpus(ctx context.Context, e *env) (*corpus.Store, error) {
 	if !store.Empty() {
 		return store, nil
 	}
+	filled, err := store.FirstImport(ctx, func(ctx context.Context) error { return firstImport(ctx, e, store) })
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if !filled {
+		fmt.Fprintf(e.stderr, "First run: another process imported the constitution texts into %s meanwhile.\n", store.Location())
+		e.log.Info("corpus imported by another process meanwhile", "location", store.Location())
+	}
+	return store, nil
+}
+
+// firstImport fills an empty store from the local texts, or else from the
+// official source.
+func firstImport(ctx context.Context, e *env, store *corpus.Store) error {
 	src := corpus.LocateSource(e.cfg.CorpusSrc)
 	if src == "" {
-		if err := fetchOfficial(ctx, e, store); err != nil {
-			store.Close()
-			return nil, err
-		}
-		return store, nil
+		return fetchOfficial(ctx, e, store)
 	}
 	fmt.Fprintf(e.stderr, "First run: importing the constitution texts from %s into %s.\n", src, store.Location())
 	docs, err := store.ImportDir(ctx, src, "first run")
 	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("first-run import: %w", err)
+		return fmt.Errorf("first-run import: %w", err)
 	}
 	for _, d := range docs {
 		fmt.Fprintf(e.stderr, "  %s: %s\n", d.ID, describeTexts(d))
 		e.log.Info("corpus imported", "doc", d.ID, "version", d.Version.ID, "source", src)
 	}
-	return store, nil
+	return nil
 }
 
 // openCorpusStore opens the corpus versions where the bot keeps its data:

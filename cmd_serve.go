@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"atazan/bot"
+	"atazan/bot/store"
 	"atazan/bot/telegram"
 	"atazan/bot/whatsapp"
 	"atazan/bot/whatsappcloud"
@@ -230,11 +231,11 @@ func (s *server) openWaiting() (*app, error) {
 // noTextsRetry is the first wait of a server that has no texts to serve.
 const noTextsRetry = time.Minute
 
-func (s *server) startTelegram(core *bot.Core, queue telegram.Queue) error {
+func (s *server) startTelegram(core *bot.Core, st *store.Store) error {
 	tg := s.e.cfg.Telegram
 	a, err := telegram.New(telegram.Options{
 		Token: tg.Token, Endpoint: tg.APIEndpoint, WebhookURL: tg.WebhookURL, WebhookSecret: tg.WebhookSecret,
-		Core: core, Queue: queue, Log: s.e.log, Metrics: s.metrics,
+		Core: core, Queue: st, Log: s.e.log, Metrics: s.metrics,
 	})
 	if err != nil {
 		return err
@@ -244,7 +245,11 @@ func (s *server) startTelegram(core *bot.Core, queue telegram.Queue) error {
 		if err != nil {
 			return err
 		}
-		s.web.Handle(path, a.WebhookHandler())
+		// Updates are claimed in the database, so replicas behind the
+		// webhook answer each once.
+		hook := telegram.NewQueuedWebhook(a, st)
+		s.web.Handle(path, hook)
+		s.group.Go(func() error { return hook.Run(s.ctx) })
 	}
 	s.web.AddCheck("telegram", a.Check) // says why, e.g. the Bot API unreachable
 	s.group.Go(func() error { return a.Run(s.ctx) })

@@ -80,6 +80,9 @@ type backend interface {
 	// active or previous, with their entries in the history, atomically
 	// against activate and rollback. It returns the versions deleted.
 	prune(ctx context.Context, doc string, keepID func(string) bool) ([]string, error)
+	// lockFirstImport waits until no other process sharing the versions
+	// runs a first import, and keeps them out until unlock is called.
+	lockFirstImport(ctx context.Context) (unlock func(), err error)
 	close() error
 	String() string // where the versions are, for people
 }
@@ -418,6 +421,26 @@ func (s *Store) Versions(doc string) ([]Version, error) {
 	}
 	slices.SortFunc(vs, func(a, b Version) int { return a.ImportedAt.Compare(b.ImportedAt) })
 	return vs, nil
+}
+
+// FirstImport fills an empty store once, however many processes sharing
+// its database start on it together: under a lock they all take, it looks
+// again and calls fill (which imports, e.g. with ImportDir) only if still
+// no document has an active version. It reports whether fill ran; when it
+// did not, the store serves what another process imported meanwhile.
+func (s *Store) FirstImport(ctx context.Context, fill func(ctx context.Context) error) (bool, error) {
+	unlock, err := s.b.lockFirstImport(ctx)
+	if err != nil {
+		return false, fmt.Errorf("waiting for another process's first import: %w", err)
+	}
+	defer unlock()
+	if _, err := s.Refresh(ctx); err != nil {
+		return false, fmt.Errorf("first import: %w", err)
+	}
+	if !s.Empty() {
+		return false, nil
+	}
+	return true, fill(ctx)
 }
 
 // ImportDir stages and activates every document found in a source

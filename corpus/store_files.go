@@ -41,6 +41,9 @@ func (b *fileBackend) String() string { return b.dir }
 
 func (b *fileBackend) close() error { return nil }
 
+// lockFirstImport locks nothing: files belong to one process at a time.
+func (b *fileBackend) lockFirstImport(ctx context.Context) (func(), error) { return func() {}, nil }
+
 func (b *fileBackend) active(ctx context.Context) (map[string]string, error) {
 	ids := map[string]string{}
 	for _, e := range catalog() {

@@ -3,9 +3,11 @@ package corpus
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -14,13 +16,15 @@ import (
 // placeholders, ON CONFLICT). Documents are stored as the same JSON the
 // file backend writes.
 type sqlBackend struct {
-	db *sql.DB
+	db       *sql.DB
+	postgres bool // else SQLite
 }
 
-// sqlSchema creates the tables if they are missing. corpus_lock has one
-// row, which every change updates first: that serialises changes across
-// replicas on both databases (a row lock in PostgreSQL, the write lock in
-// SQLite) without dialect-specific locking.
+// sqlSchema creates the tables if they are missing. corpus_lock row 1 is
+// updated first by every change: that serialises changes across replicas
+// on both databases (a row lock in PostgreSQL, the write lock in SQLite)
+// without dialect-specific locking. Row 2 is the first import's lease on
+// SQLite (see lockFirstImport).
 const sqlSchema = `
 CREATE TABLE IF NOT EXISTS corpus_versions (
 	doc         TEXT NOT NULL,
@@ -47,27 +51,127 @@ CREATE TABLE IF NOT EXISTS corpus_lock (
 	n  BIGINT NOT NULL
 );
 INSERT INTO corpus_lock (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+INSERT INTO corpus_lock (id, n) VALUES (2, 0) ON CONFLICT (id) DO NOTHING;
 `
 
-// schemaTries: replicas that start together may race to create the same
-// tables, and in PostgreSQL the loser's CREATE fails; the next try finds
-// them.
+// PostgreSQL advisory locks (database-wide keys). The bot's store uses
+// 4242001 for its migrations.
+const (
+	schemaLock      = 4242101 // creating the tables
+	firstImportLock = 4242102 // held while a first import runs
+)
+
+// schemaTries: DDL run outside our lock by another component may still
+// race with ours in PostgreSQL's catalogue, and the loser's CREATE fails;
+// the next try finds the tables.
 const schemaTries = 3
 
 func openSQLBackend(ctx context.Context, db *sql.DB) (*sqlBackend, error) {
 	if err := db.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
+	b := &sqlBackend{db: db}
+	// SQLite has no version(); PostgreSQL's starts with its name.
+	var version string
+	if err := db.QueryRowContext(ctx, `SELECT version()`).Scan(&version); err == nil {
+		b.postgres = strings.HasPrefix(version, "PostgreSQL")
+	}
 	var err error
 	for range schemaTries {
-		if _, err = db.ExecContext(ctx, sqlSchema); err == nil {
-			return &sqlBackend{db: db}, nil
+		if err = b.createTables(ctx); err == nil {
+			return b, nil
 		}
 		if ctx.Err() != nil {
 			break
 		}
 	}
 	return nil, fmt.Errorf("creating the corpus tables: %w", err)
+}
+
+// createTables runs sqlSchema in one transaction, on PostgreSQL under an
+// advisory lock: replicas starting together create the tables one after
+// the other instead of racing in the catalogue.
+func (b *sqlBackend) createTables(ctx context.Context) error {
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if b.postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, schemaLock); err != nil {
+			return fmt.Errorf("locking: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, sqlSchema); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// firstImportLease bounds how long a first import on SQLite keeps others
+// waiting when the process doing it died. PostgreSQL releases its lock
+// with the connection, at once.
+const firstImportLease = 5 * time.Minute
+
+// leasePoll is how often a process waiting for SQLite's lease looks again.
+const leasePoll = 50 * time.Millisecond
+
+// lockFirstImport waits until no other process sharing the database runs
+// a first import, and keeps them waiting until unlock. PostgreSQL: a
+// session advisory lock on a connection of its own. SQLite: a lease in
+// corpus_lock row 2 (a transaction cannot hold it: the import writes
+// through other connections, which the open transaction would block).
+func (b *sqlBackend) lockFirstImport(ctx context.Context) (unlock func(), err error) {
+	if !b.postgres {
+		return b.leaseFirstImport(ctx)
+	}
+	conn, err := b.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, firstImportLock); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, firstImportLock); err != nil {
+			// The lock lives as long as the session: end it rather than
+			// return a locked connection to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
+}
+
+func (b *sqlBackend) leaseFirstImport(ctx context.Context) (unlock func(), err error) {
+	tick := time.NewTicker(leasePoll)
+	defer tick.Stop()
+	for {
+		now := time.Now()
+		res, err := b.db.ExecContext(ctx, `UPDATE corpus_lock SET n = $1 WHERE id = 2 AND n < $2`,
+			now.Add(firstImportLease).UnixMilli(), now.UnixMilli())
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 1 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		// Failing here leaves the lease to run out by itself.
+		b.db.ExecContext(ctx, `UPDATE corpus_lock SET n = 0 WHERE id = 2`)
+	}, nil
 }
 
 func (b *sqlBackend) String() string { return "the database" }

@@ -23,6 +23,10 @@ import (
 
 // Options tune the core; the zero value is the default configuration.
 type Options struct {
+	// Store is the bot's database, shared with other cores as replicas
+	// share it; nil: a SQLite file of the core's own. The caller closes it.
+	Store *store.Store
+
 	Admins        []string         // platform-prefixed user ids: "tg:1"
 	RatePerMinute int              // 0: the configured default
 	Now           func() time.Time // nil: time.Now
@@ -51,9 +55,14 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 	if err := engine.Load(ctx, cs.Documents(), cs.Alignment()); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, dir, "")
-	if err != nil {
-		t.Fatal(err)
+	st := opts.Store
+	if st == nil {
+		own, err := store.Open(ctx, dir, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { own.Close() })
+		st = own
 	}
 	cfg := config.Default().Bot
 	if opts.RatePerMinute > 0 {
@@ -66,10 +75,7 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 		Engine: engine, Corpus: cs, Store: st, Admins: opts.Admins, Bot: cfg,
 		Log: slog.New(slog.DiscardHandler), Now: opts.Now,
 	})
-	t.Cleanup(func() {
-		core.Close()
-		st.Close()
-	})
+	t.Cleanup(func() { core.Close() })
 	return core, cs
 }
 

@@ -15,20 +15,20 @@ import (
 // backend opens a fresh, empty store and tells how to reopen the same data.
 type backend struct {
 	name string
-	open func(t *testing.T) (reopen func() (*Store, error))
+	open func(t testing.TB) (reopen func() (*Store, error))
 }
 
 // backends are SQLite always and PostgreSQL when ATAZAN_TEST_DATABASE_URL
 // names a server; each PostgreSQL test gets its own schema.
-func backends(t *testing.T) []backend {
-	list := []backend{{"sqlite", func(t *testing.T) func() (*Store, error) {
+func backends(t testing.TB) []backend {
+	list := []backend{{"sqlite", func(t testing.TB) func() (*Store, error) {
 		dir := t.TempDir()
 		return func() (*Store, error) { return Open(context.Background(), dir, "") }
 	}}}
 	if testsupport.PostgresURL(t) == "" {
 		return list
 	}
-	return append(list, backend{"postgres", func(t *testing.T) func() (*Store, error) {
+	return append(list, backend{"postgres", func(t testing.TB) func() (*Store, error) {
 		dsn := testsupport.PostgresSchema(t)
 		return func() (*Store, error) { return Open(context.Background(), "", dsn) }
 	}})
