@@ -14,7 +14,7 @@ import (
 	"atazan/rag"
 )
 
-const evalUsage = "usage: atazan eval --set FILE [--k 5] [--json] [--misses]"
+const evalUsage = "usage: atazan eval --set FILE [--k 5] [--answers] [--json] [--misses]"
 
 // runEval measures retrieval on a labelled question set (the format of
 // shared/eval/dev.jsonl) and prints hit@1, hit@k, recall@k, MRR@10, the
@@ -26,6 +26,7 @@ func runEval(ctx context.Context, e *env) error {
 	k := fs.Int("k", 5, "cut-off of hit_at_5 and recall_at_5")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	misses := fs.Bool("misses", false, "also list the questions whose gold article is not in the top k")
+	answers := fs.Bool("answers", false, "also answer each answerable question and score the answers: lead accuracy, citation precision, refused rate, facts found")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, evalUsage); fs.PrintDefaults() }
 	if err := fs.Parse(e.args); err != nil {
 		return err
@@ -57,14 +58,28 @@ func runEval(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	var ansReport *rag.AnswerReport
+	var ansResults []rag.AnswerResult
+	if *answers {
+		if ansReport, ansResults, err = engine.EvaluateAnswers(ctx, items); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return enc.Encode(struct {
+			*rag.EvalReport
+			Answers *rag.AnswerReport `json:"answers,omitempty"`
+		}{report, ansReport})
 	}
 	writeEvalReport(e.stdout, *set, report)
+	if ansReport != nil {
+		writeAnswerReport(e.stdout, ansReport)
+	}
 	if *misses {
 		writeMisses(e.stdout, results, *k)
+		writeAnswerMisses(e.stdout, ansResults)
 	}
 	return nil
 }
