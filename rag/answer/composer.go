@@ -71,7 +71,7 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 	msgs, err := c.prompt.messages(req)
 	if err != nil {
 		c.log.Error("building LLM prompt", "err", err)
-		return fallback(req, p.llmDown), nil
+		return fallback(req, p.LLMDown), nil
 	}
 
 	llmCtx := ctx
@@ -89,18 +89,18 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 	c.metrics.ObserveLLM(time.Since(start))
 	if err != nil {
 		if ctx.Err() != nil {
-			return fallback(req, p.llmDown), ctx.Err()
+			return fallback(req, p.LLMDown), ctx.Err()
 		}
 		c.metrics.Error("llm")
 		c.log.Warn("LLM failed; answering with quotes", "err", err, "timeout", errors.Is(err, context.DeadlineExceeded))
-		return fallback(req, p.llmDown), nil
+		return fallback(req, p.LLMDown), nil
 	}
 
 	res, problem := c.accept(req, raw)
 	if problem != "" {
 		c.metrics.Error("llm_answer")
 		c.log.Warn("LLM answer rejected; answering with quotes", "reason", problem)
-		return fallback(req, p.llmBad), nil
+		return fallback(req, p.LLMBad), nil
 	}
 	return res, nil
 }
@@ -142,7 +142,7 @@ func (c *Composer) accept(req Request, raw string) (Result, string) {
 		Mode:    ModeLLM,
 		Body:    ch.Body,
 		Sources: ch.Sources,
-		Note:    phrasesFor(req.Lang).llmNote,
+		Note:    phrasesFor(req.Lang).LLMNote,
 	}, ""
 }
 
