@@ -40,7 +40,7 @@ type Composer struct {
 // Bounds of an acceptable LLM answer.
 const (
 	minLetters    = 20   // fewer letters is no explanation
-	minCyrillic   = 0.6  // share of Cyrillic letters in a kk or ru answer
+	minScript     = 0.6  // share of letters in the answer's script (Cyrillic, or Latin for Latin-script Kazakh)
 	maxBodyRunes  = 2500 // longer is a runaway generation
 	scriptSampleN = 2000 // runes looked at for the script check
 )
@@ -61,11 +61,18 @@ func NewComposer(chat Chatter, opts ComposerOptions) *Composer {
 // returns an error only with that answer when ctx itself was cancelled.
 func (c *Composer) Compose(ctx context.Context, req Request, partial func(string)) (Result, error) {
 	req.Lang = answerLang(req.Lang)
+	rd := read(req)
 	if len(req.Passages) == 0 {
-		return Abstain(req.Lang), nil
+		return abstain(rd), nil
 	}
 	if c.chat == nil {
 		return Extractive(req), nil
+	}
+	if !rd.compare {
+		// Not a comparison, whatever retrieval thought: the model sees
+		// only the law in force, so the citation check holds it to it.
+		req.Compare = false
+		req.Passages = inForce(req.Passages)
 	}
 	p := phrasesFor(req.Lang)
 	msgs, err := c.prompt.messages(req)
@@ -82,7 +89,7 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 	}
 	var onDelta func(string)
 	if partial != nil {
-		onDelta = c.streamer(req, partial)
+		onDelta = c.streamer(req, rd.latin, partial)
 	}
 	start := time.Now()
 	raw, err := c.chat.Chat(llmCtx, msgs, onDelta)
@@ -96,7 +103,7 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 		return fallback(req, p.LLMDown), nil
 	}
 
-	res, problem := c.accept(req, raw)
+	res, problem := c.accept(req, raw, rd.latin)
 	if problem != "" {
 		c.metrics.Error("llm_answer")
 		c.log.Warn("LLM answer rejected; answering with quotes", "reason", problem)
@@ -107,12 +114,15 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 
 // streamer turns deltas into growing, already-checked text for partial,
 // calling it only when what the reader would see changes.
-func (c *Composer) streamer(req Request, partial func(string)) func(string) {
+func (c *Composer) streamer(req Request, latin bool, partial func(string)) func(string) {
 	var raw strings.Builder
 	shown := ""
 	return func(d string) {
 		raw.WriteString(d)
 		v := checkText(hideOpenCitation(raw.String()), req.Passages, req.Lang).Body
+		if latin {
+			v = toLatin(v)
+		}
 		if v != "" && v != shown {
 			shown = v
 			partial(v)
@@ -122,28 +132,37 @@ func (c *Composer) streamer(req Request, partial func(string)) func(string) {
 
 // accept checks the model's raw answer and renders it, or says why it
 // cannot be shown.
-func (c *Composer) accept(req Request, raw string) (Result, string) {
+func (c *Composer) accept(req Request, raw string, latin bool) (Result, string) {
 	ch := checkText(raw, req.Passages, req.Lang)
 	if len(ch.Invalid) > 0 || ch.Dropped > 0 {
 		c.log.Info("LLM citations removed", "invalid", len(ch.Invalid), "sentences_dropped", ch.Dropped, "valid", len(ch.Sources))
 	}
-	switch letters, cyr := letterCounts(ch.Body); {
+	script := unicode.Cyrillic
+	if latin {
+		script = unicode.Latin
+	}
+	switch letters, inScript := letterCounts(ch.Body, script); {
 	case len(ch.Sources) == 0:
 		return Result{}, "no valid citation"
 	case letters < minLetters:
 		return Result{}, "too short"
-	case float64(cyr) < minCyrillic*float64(letters):
+	case float64(inScript) < minScript*float64(letters):
 		return Result{}, "not in the answer language"
 	case runeLen(ch.Body) > maxBodyRunes:
 		return Result{}, "too long"
 	}
-	return Result{
+	res := Result{
 		Lang:    req.Lang,
 		Mode:    ModeLLM,
 		Body:    ch.Body,
 		Sources: ch.Sources,
 		Note:    phrasesFor(req.Lang).LLMNote,
-	}, ""
+		Latin:   latin,
+	}
+	if latin {
+		res.Body, res.Note = toLatin(res.Body), toLatin(res.Note) // citations were rendered in Cyrillic
+	}
+	return res, ""
 }
 
 // fallback is the extractive answer with the reason it replaced the LLM's.
@@ -155,9 +174,9 @@ func fallback(req Request, why string) Result {
 	return res
 }
 
-// letterCounts counts letters and Cyrillic letters in the first
-// scriptSampleN runes of s; both Kazakh and Russian are written in Cyrillic.
-func letterCounts(s string) (letters, cyrillic int) {
+// letterCounts counts letters, and letters of script, in the first
+// scriptSampleN runes of s.
+func letterCounts(s string, script *unicode.RangeTable) (letters, inScript int) {
 	n := 0
 	for _, r := range s {
 		if n++; n > scriptSampleN {
@@ -165,10 +184,10 @@ func letterCounts(s string) (letters, cyrillic int) {
 		}
 		if unicode.IsLetter(r) {
 			letters++
-			if unicode.Is(unicode.Cyrillic, r) {
-				cyrillic++
+			if unicode.Is(script, r) {
+				inScript++
 			}
 		}
 	}
-	return letters, cyrillic
+	return letters, inScript
 }

@@ -290,6 +290,7 @@ func TestComposePromptShape(t *testing.T) {
 	f := &fakeLLM{reply: "Было так [kz1995:15:2], стало так [kz2026:17:3]."}
 	c, _ := composer(t, f, 0)
 	req := deathPenalty(t, corpus.RU)
+	req.Question = "Что изменилось со смертной казнью по сравнению с 1995 годом?"
 	req.Compare = true
 	req.Passages = append(req.Passages, passage(t, ru1995(), "kz1995", "15", "2", 0.5))
 	for i := range 5 {
@@ -348,5 +349,58 @@ func TestComposeCallerCancelled(t *testing.T) {
 	}
 	if n := testutil.ToFloat64(m.Errors.WithLabelValues("llm")); n != 0 {
 		t.Errorf("caller's cancel counted as an LLM error")
+	}
+}
+
+// The rules of offline answers hold in the prompt: the answer sentence
+// first, only relevant citations, follow-ups, claims; comparison only for
+// comparison questions, and Latin script for Latin-script questions.
+func TestComposePromptCarriesAnswerRules(t *testing.T) {
+	f := &fakeLLM{reply: "Өлім жазасына тыйым салынған [kz2026:17:3]."}
+	c, _ := composer(t, f, 0)
+
+	// Retrieval flagged a comparison, but the question compares nothing:
+	// no comparison rule, and the 1995 passage is not offered to be cited.
+	req := deathPenalty(t, corpus.RU)
+	req.Compare = true
+	req.Passages = append(req.Passages, passage(t, ru1995(), "kz1995", "15", "2", 0.5))
+	f.reply = "Смертная казнь запрещена [kz2026:17:3]. Раньше она допускалась [kz1995:15:2]."
+	res, err := c.Compose(context.Background(), req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.lastCall(t)
+	sys, user := msgs[0].Content, msgs[len(msgs)-1].Content
+	for _, rule := range []string{"Start with one sentence that answers the question", "Cite and use only the passages that answer", "answer for that condition", "do not repeat it"} {
+		if !strings.Contains(sys, rule) {
+			t.Errorf("system prompt lacks %q", rule)
+		}
+	}
+	if strings.Contains(sys, "asks what changed") || strings.Contains(user, "kz1995") {
+		t.Errorf("a plain question got the comparison:\n%s\n%s", sys, user)
+	}
+	if fmt.Sprint(res.Sources) != "[kz2026/17/3]" || strings.Contains(res.Body, "1995") {
+		t.Errorf("the 1995 citation survived: %v %q", res.Sources, res.Body)
+	}
+
+	// A Latin-script Kazakh question: the model is asked for Latin, and a
+	// Latin answer passes the script check, with citations in Latin too.
+	req = deathPenalty(t, corpus.KK)
+	req.Question = "Olim jazasy bar ma?"
+	f.reply = "Joq, ölım jazasyna tyiym salynğan [kz2026:17:3]."
+	res, err = c.Compose(context.Background(), req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys := f.lastCall(t)[0].Content; !strings.Contains(sys, "Latin script") {
+		t.Errorf("system prompt does not ask for Latin:\n%s", sys)
+	}
+	if res.Mode != ModeLLM || !res.Latin || res.Body != "Joq, ölım jazasyna tyiym salynğan (17-bap, 3-tarmaq)." {
+		t.Errorf("latin result = %+v", res)
+	}
+	// The same answer in Cyrillic to a Latin question is not in its script.
+	f.reply = "Жоқ, өлім жазасына тыйым салынған [kz2026:17:3]."
+	if res, _ = c.Compose(context.Background(), req, nil); res.Mode != ModeExtractive || !res.Latin {
+		t.Errorf("a Cyrillic answer to a Latin question = %+v", res)
 	}
 }
