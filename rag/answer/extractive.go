@@ -386,8 +386,8 @@ func (c candidate) sentence(rd reading) string {
 	if subject := c.subject(picked[0]); subject != "" && startsLower(text) {
 		text = fill(phrasesFor(rd.lang).Subject, "subject", subject, "text", text)
 	}
-	for long, short := range phrasesFor(rd.lang).Shorten {
-		text = strings.ReplaceAll(text, long, short)
+	for _, rw := range phrasesFor(rd.lang).Shorten {
+		text = rw.re.ReplaceAllString(text, rw.To)
 	}
 	return upperFirst(text)
 }
@@ -508,13 +508,18 @@ func upperFirst(s string) string {
 	return s
 }
 
-// pickCompare takes the best two passages of each document, newest document first.
+// pickCompare takes the best two passages of the best article of each
+// document, newest document first: the article and its counterpart, not
+// whatever else retrieval found.
 func pickCompare(passages []Passage) []Passage {
 	var docs []string
 	byDoc := map[string][]Passage{}
 	for _, p := range passages {
 		if _, ok := byDoc[p.Ref.Doc]; !ok {
 			docs = append(docs, p.Ref.Doc)
+		}
+		if got := byDoc[p.Ref.Doc]; len(got) > 0 && got[0].Ref.Article != p.Ref.Article {
+			continue
 		}
 		if len(byDoc[p.Ref.Doc]) < 2 && !covered(byDoc[p.Ref.Doc], p) {
 			byDoc[p.Ref.Doc] = append(byDoc[p.Ref.Doc], p)

@@ -443,3 +443,28 @@ func TestVocabularyRejectsMissingPhrases(t *testing.T) {
 		t.Errorf("an empty ru.premise gave %v", err)
 	}
 }
+
+func TestAnswerSentenceShortensOfficialNames(t *testing.T) {
+	tests := []struct {
+		lang     corpus.Lang
+		question string
+		text     string
+		want     string
+	}{
+		{corpus.RU, "может ли президент уйти в отставку?", "Президент Республики Казахстан вправе уйти в отставку, подав заявление в Конституционный Суд Республики Казахстан.",
+			"Президент вправе уйти в отставку, подав заявление в Конституционный Суд (ст. 50, п. 1)."},
+		{corpus.RU, "могут ли выслать за пределы страны?", "Гражданин не может быть выслан за пределы Республики Казахстан.",
+			"Гражданин не может быть выслан за пределы Республики Казахстан (ст. 50, п. 1)."}, // not a title: kept
+		{corpus.KK, "президент отставкаға кете ала ма?", "Қазақстан Республикасының Президенті Қазақстан Республикасының Конституциялық Сотына өтініш беріп, орнынан түсе алады.",
+			"Президент Конституциялық Сотқа өтініш беріп, орнынан түсе алады (50-бап, 1-тармақ)."},
+	}
+	for _, tt := range tests {
+		res := Extractive(Request{Question: tt.question, Lang: tt.lang, Passages: []Passage{pt("50", "1", tt.lang, "", tt.text, 1)}})
+		if res.Lead != tt.want {
+			t.Errorf("lead\n got %q\nwant %q", res.Lead, tt.want)
+		}
+		if res.Quotes[0].Text != tt.text {
+			t.Errorf("the quote was shortened too: %q", res.Quotes[0].Text)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package answer
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -16,22 +17,29 @@ var phrasesYAML []byte
 
 // phrases are the fixed sentences of answers in one language.
 type phrases struct {
-	Answer     string            `yaml:"answer"`
-	Subject    string            `yaml:"subject"`
-	Compare    string            `yaml:"compare"`
-	NotNamed   string            `yaml:"not_named"`
-	ByLaw      string            `yaml:"by_law"`
-	Premise    string            `yaml:"premise"`
-	Disclaimer string            `yaml:"disclaimer"`
-	LLMNote    string            `yaml:"llm_note"`
-	LLMDown    string            `yaml:"llm_down"` // the LLM failed: quotes instead
-	LLMBad     string            `yaml:"llm_bad"`  // the LLM's answer failed the citation check
-	Abstain    string            `yaml:"abstain"`
-	Hint       string            `yaml:"hint"`
-	Sources    string            `yaml:"sources"`
-	DocLabel   string            `yaml:"doc_label"`
-	LawWords   []string          `yaml:"law_words"`
-	Shorten    map[string]string `yaml:"shorten"`
+	Answer     string    `yaml:"answer"`
+	Subject    string    `yaml:"subject"`
+	Compare    string    `yaml:"compare"`
+	NotNamed   string    `yaml:"not_named"`
+	ByLaw      string    `yaml:"by_law"`
+	Premise    string    `yaml:"premise"`
+	Disclaimer string    `yaml:"disclaimer"`
+	LLMNote    string    `yaml:"llm_note"`
+	LLMDown    string    `yaml:"llm_down"` // the LLM failed: quotes instead
+	LLMBad     string    `yaml:"llm_bad"`  // the LLM's answer failed the citation check
+	Abstain    string    `yaml:"abstain"`
+	Hint       string    `yaml:"hint"`
+	Sources    string    `yaml:"sources"`
+	DocLabel   string    `yaml:"doc_label"`
+	LawWords   []string  `yaml:"law_words"`
+	Shorten    []rewrite `yaml:"shorten"`
+}
+
+// rewrite is one shortening of the answer sentence.
+type rewrite struct {
+	From string `yaml:"from"`
+	To   string `yaml:"to"`
+	re   *regexp.Regexp
 }
 
 // docLabel names a document by its year: "Конституция 1995 г.".
@@ -91,6 +99,15 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 			if strings.TrimSpace(s) == "" {
 				return nil, fmt.Errorf("answer phrases: %s.%s is missing", lang, name)
 			}
+		}
+	}
+	for _, p := range []*phrases{&v.RU, &v.KK} {
+		for i, rw := range p.Shorten {
+			re, err := regexp.Compile(rw.From)
+			if err != nil {
+				return nil, fmt.Errorf("answer phrases: shorten %q: %w", rw.From, err)
+			}
+			p.Shorten[i].re = re
 		}
 	}
 	v.latin = map[rune]string{}
