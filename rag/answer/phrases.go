@@ -67,6 +67,8 @@ type vocabulary struct {
 	Latin         map[string]string `yaml:"latin"`
 
 	latin map[rune]string
+	// folded holds each marker folded to the common key of both scripts.
+	folded map[string]string
 }
 
 // vocab is read once from the embedded file; it is never changed after.
@@ -108,6 +110,13 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 				return nil, fmt.Errorf("answer phrases: shorten %q: %w", rw.From, err)
 			}
 			p.Shorten[i].re = re
+		}
+	}
+	v.folded = map[string]string{}
+	for _, list := range [][]string{v.Kinds.Definition, v.Kinds.Number, v.Kinds.Permission, v.Kinds.Who,
+		v.FollowUp.Openers, v.Comparison, v.Conditions, v.Instructions} {
+		for _, m := range list {
+			v.folded[m] = foldText(m)
 		}
 	}
 	v.latin = map[rune]string{}
@@ -185,11 +194,19 @@ func hasMarker(text string, markers []string) bool {
 	q := " " + strings.ToLower(text) + " "
 	folded := " " + foldText(text) + " "
 	for _, m := range markers {
-		if strings.Contains(q, m) || strings.Contains(folded, foldText(m)) {
+		if strings.Contains(q, m) || strings.Contains(folded, foldedMarker(m)) {
 			return true
 		}
 	}
 	return false
+}
+
+// foldedMarker is a marker folded, from the table made at load.
+func foldedMarker(m string) string {
+	if f, ok := vocab.folded[m]; ok {
+		return f
+	}
+	return foldText(m)
 }
 
 // foldText folds every word of text to the common key of both scripts,

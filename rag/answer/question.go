@@ -81,7 +81,7 @@ func continues(question string) bool {
 	}
 	first, last := textkit.Fold(ws[0]), textkit.Fold(ws[len(ws)-1])
 	for _, o := range vocab.FollowUp.Openers {
-		if f := foldText(o); f == first || (strings.Contains(f, " ") && strings.HasPrefix(foldText(question), f+" ")) {
+		if f := foldedMarker(o); f == first || (strings.Contains(f, " ") && strings.HasPrefix(foldText(question), f+" ")) {
 			return true
 		}
 	}
@@ -108,8 +108,10 @@ func instructionClaim(text string) (string, bool) {
 	// Latin-script Kazakh: the marker is matched on the folded text.
 	folded := foldText(text)
 	for _, m := range vocab.Instructions {
-		if i := strings.Index(folded, foldText(m)); i >= 0 {
-			return strings.TrimSpace(folded[:i] + " " + folded[i+len(foldText(m)):]), true
+		if f := foldedMarker(m); f != "" {
+			if i := strings.Index(folded, f); i >= 0 {
+				return strings.TrimSpace(folded[:i] + " " + folded[i+len(f):]), true
+			}
 		}
 	}
 	return "", false
