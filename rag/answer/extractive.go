@@ -31,6 +31,9 @@ const (
 	// dev sets every looser rule cited more wrong articles than right ones.
 	otherArticleTerms = 3
 	otherArticleScore = 0.8
+	// sameArticleShare: another point of the main article is quoted when
+	// it answers at least this share as well as the main point.
+	sameArticleShare = 0.6
 	// numberBonus lifts a unit stating a number above units sharing two
 	// words with a "how many?" question.
 	numberBonus = 2.5
@@ -282,10 +285,16 @@ func chooseMain(cands []candidate, rd reading) candidate {
 // that names its new condition; named is false when no passage does, and
 // the answer then stands on main, the general rule.
 func answerCondition(cands []candidate, main candidate, rd reading) (c candidate, named bool) {
-	bestScore, at, unit := 0.0, -1, 0
+	bestScore, at, unit := 0, -1, 0
 	for ci, c := range cands {
-		for i := range c.units {
-			if s := c.unitScore(i, rd.terms); s > bestScore {
+		for i, keys := range c.keys {
+			s := 0
+			for _, t := range rd.terms {
+				if slices.ContainsFunc(keys, func(k string) bool { return sameWord([]rune(t), []rune(k)) }) {
+					s++
+				}
+			}
+			if s > bestScore {
 				bestScore, at, unit = s, ci, i
 			}
 		}
@@ -325,7 +334,7 @@ func supporting(cands []candidate, main candidate, rd reading) []candidate {
 		case sameArticle(c):
 			// Another point of the same article costs the reader little,
 			// but a second number would blur a "how many?" answer.
-			if c.top() < max(1, main.top()/2) || (rd.kind == kindNumber && hasNumber(c.p.Text, c.p.Lang)) {
+			if c.top() < max(1, sameArticleShare*main.top()) || (rd.kind == kindNumber && hasNumber(c.p.Text, c.p.Lang)) {
 				continue
 			}
 		default:
@@ -577,6 +586,17 @@ func pointOrder(point string) int {
 // docYear is the year in a document id: "kz1995" → "1995".
 func docYear(doc string) string {
 	return strings.TrimLeftFunc(doc, func(r rune) bool { return !unicode.IsDigit(r) })
+}
+
+// sameWord is a stricter related, for the one or two words of a
+// follow-up's condition: the same key, or five letters in common, so
+// "қыз" (a girl) does not match "қызмет" (service).
+func sameWord(a, b []rune) bool {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return (n == len(a) && n == len(b)) || n >= 5
 }
 
 // related reports whether two keys look like forms of one word: they
