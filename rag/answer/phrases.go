@@ -51,10 +51,8 @@ type vocabulary struct {
 	RU    phrases `yaml:"ru"`
 	KK    phrases `yaml:"kk"`
 	Kinds struct {
-		Definition []string `yaml:"definition"`
 		Number     []string `yaml:"number"`
 		Permission []string `yaml:"permission"`
-		Who        []string `yaml:"who"`
 	} `yaml:"kinds"`
 	FollowUp struct {
 		Openers []string `yaml:"openers"`
@@ -113,7 +111,7 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 		}
 	}
 	v.folded = map[string]string{}
-	for _, list := range [][]string{v.Kinds.Definition, v.Kinds.Number, v.Kinds.Permission, v.Kinds.Who,
+	for _, list := range [][]string{v.Kinds.Number, v.Kinds.Permission,
 		v.FollowUp.Openers, v.Comparison, v.Conditions, v.Instructions} {
 		for _, m := range list {
 			v.folded[m] = foldText(m)
@@ -163,11 +161,9 @@ func answerLang(l corpus.Lang) corpus.Lang {
 type kind int
 
 const (
-	kindGeneral kind = iota
-	kindPermission
-	kindNumber
-	kindWho
-	kindDefinition
+	kindGeneral    kind = iota
+	kindNumber          // how many, how long, from what age: a number answers
+	kindPermission      // may I, must I: the condition or exception answers
 )
 
 func kindOf(question string) kind {
@@ -175,10 +171,8 @@ func kindOf(question string) kind {
 		kind    kind
 		markers []string
 	}{
-		{kindDefinition, vocab.Kinds.Definition},
 		{kindNumber, vocab.Kinds.Number},
 		{kindPermission, vocab.Kinds.Permission},
-		{kindWho, vocab.Kinds.Who},
 	} {
 		if hasMarker(question, km.markers) {
 			return km.kind
