@@ -192,7 +192,7 @@ func (e *Engine) Answer(ctx context.Context, q Question, partial func(text strin
 	switch {
 	case len(req.Passages) == 0:
 		e.log.Debug("abstaining", "why", s.abstain)
-		res = answer.Abstain(req.Lang)
+		res = answer.AbstainTo(req)
 	case e.composer != nil:
 		res, err = e.composer.Compose(ctx, req, partial)
 		if err != nil {
