@@ -135,12 +135,10 @@ func comparison(rd reading, passages []Passage) Result {
 		res.Lead = p.Compare // both documents, not a new article alone
 	} else {
 		c := newCandidate(picked[0], rd)
-		c.best = c.bestUnit(rd)
 		res.Lead = fill(p.Answer, "text", c.sentence(rd), "ref", formatRef(c.p.Ref, rd.lang, rd.latin))
 	}
 	for _, ps := range picked {
 		c := newCandidate(ps, rd)
-		c.best = c.bestUnit(rd)
 		res.Quotes = append(res.Quotes, Quote{Ref: ps.Ref, Text: c.quote(), Label: p.docLabel(docYear(ps.Ref.Doc))})
 	}
 	groupByArticle(res.Quotes, true)
@@ -194,11 +192,10 @@ func inForce(passages []Passage) []Passage {
 // candidate is a passage read sentence by sentence against the question.
 type candidate struct {
 	p     Passage
-	rank  int      // retrieval order, 0 best
-	units []string // sentences, and clauses of over-long sentences, joined they give the text
-	keys  [][]string
-	score []float64
-	best  int // the unit that answers best
+	units []string   // sentences, and clauses of over-long sentences; joined they give the text
+	keys  [][]string // search keys of each unit
+	score []float64  // how well each unit answers
+	best  int        // the unit that answers best
 }
 
 func newCandidate(p Passage, rd reading) candidate {
@@ -220,7 +217,7 @@ func newCandidate(p Passage, rd reading) candidate {
 			c.score[i]++
 		}
 	}
-	c.best = c.bestUnit(rd)
+	c.best = c.bestUnit()
 	return c
 }
 
@@ -240,7 +237,7 @@ func (c candidate) unitScore(i int, terms []string) float64 {
 
 // bestUnit is the unit with the highest score, the first on a tie; units
 // that are only the words before a list lose to the list's items.
-func (c candidate) bestUnit(rd reading) int {
+func (c candidate) bestUnit() int {
 	best := 0
 	for i := range c.units {
 		if c.score[i] > c.score[best] || (c.score[best] == c.score[i] && isListIntro(c.units[best]) && !isListIntro(c.units[i])) {
@@ -290,10 +287,10 @@ func chooseMain(cands []candidate, rd reading) candidate {
 // answerCondition finds, for a follow-up ("а если я студент?"), the unit
 // that names its new condition; named is false when no passage does, and
 // the answer then stands on main, the general rule.
-func answerCondition(cands []candidate, main candidate, rd reading) (c candidate, named bool) {
+func answerCondition(cands []candidate, main candidate, rd reading) (candidate, bool) {
 	bestScore, at, unit := 0, -1, 0
-	for ci, c := range cands {
-		for i, keys := range c.keys {
+	for ci, cand := range cands {
+		for i, keys := range cand.keys {
 			s := 0
 			for _, t := range rd.terms {
 				if slices.ContainsFunc(keys, func(k string) bool { return sameWord([]rune(t), []rune(k)) }) {
@@ -308,7 +305,7 @@ func answerCondition(cands []candidate, main candidate, rd reading) (c candidate
 	if at < 0 {
 		return main, false
 	}
-	c = cands[at]
+	c := cands[at]
 	c.best = unit
 	return c, true
 }
