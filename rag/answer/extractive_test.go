@@ -275,6 +275,15 @@ func TestExtractiveComparisonOnlyForComparisonQuestions(t *testing.T) {
 	if res.Lead != phrasesFor(corpus.RU).Compare {
 		t.Errorf("comparison follow-up lead = %q", res.Lead)
 	}
+	// A Kazakh "…ше?" follow-up of a plain question is no comparison,
+	// even when retrieval flagged one.
+	oldKK := Passage{Ref: corpus.Ref{Doc: "kz1995", Article: "15", Point: "2"}, Lang: corpus.KK, Text: "Өлім жазасы заңмен ерекше ауыр қылмыстар үшін ең ауыр жаза ретінде белгіленеді.", Score: 0.9}
+	nowKK := pt("17", "3", corpus.KK, "", "Өлім жазасына тыйым салынады.", 0.8)
+	res = Extractive(Request{Question: "ал соғыс кезінде ше?", Lang: corpus.KK, Compare: true, Passages: []Passage{oldKK, nowKK},
+		History: []Turn{{Question: "Өлім жазасы бар ма?"}}})
+	if res.Lead == phrasesFor(corpus.KK).Compare || refsOf(res.Sources) != "[kz2026/17/3]" {
+		t.Errorf("\"ше?\" follow-up turned into a comparison: %q %v", res.Lead, res.Sources)
+	}
 	if comparesDocs("Президент мерзімінен бұрын кетсе, сайлау қашан өтеді?") {
 		t.Errorf("\"мерзімінен бұрын\" read as a comparison")
 	}
