@@ -353,14 +353,21 @@ func supporting(cands []candidate, main candidate, rd reading) []candidate {
 	return out
 }
 
-// inLead reports whether the article lead of a point holds the term.
-func inLead(p Passage, t string) bool {
-	for _, k := range textkit.Terms(p.Lead, textLang(p.Lang)) {
-		if related([]rune(t), []rune(k)) {
-			return true
+// sharedWords counts the terms with a related word in text.
+func sharedWords(text string, lang corpus.Lang, terms []string) int {
+	keys := textkit.Terms(text, textLang(lang))
+	n := 0
+	for _, t := range terms {
+		if slices.ContainsFunc(keys, func(k string) bool { return related([]rune(t), []rune(k)) }) {
+			n++
 		}
 	}
-	return false
+	return n
+}
+
+// inLead reports whether the article lead of a point holds the term.
+func inLead(p Passage, t string) bool {
+	return sharedWords(p.Lead, p.Lang, []string{t}) > 0
 }
 
 var listMarker = regexp.MustCompile(`^\s*\d{1,2}\)\s*`)
@@ -400,6 +407,11 @@ func (c candidate) sentence(rd reading) string {
 	}
 	for _, rw := range phrasesFor(rd.lang).Shorten {
 		text = rw.re.ReplaceAllString(text, rw.To)
+	}
+	for _, d := range phrasesFor(rd.lang).Drop {
+		if strings.Contains(text, d) && sharedWords(d, c.p.Lang, rd.terms) < 2 {
+			text = strings.ReplaceAll(text, d, "")
+		}
 	}
 	return upperFirst(text)
 }

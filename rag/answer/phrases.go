@@ -33,6 +33,7 @@ type phrases struct {
 	DocLabel   string    `yaml:"doc_label"`
 	LawWords   []string  `yaml:"law_words"`
 	Shorten    []rewrite `yaml:"shorten"`
+	Drop       []string  `yaml:"drop"`
 }
 
 // rewrite is one shortening of the answer sentence.
