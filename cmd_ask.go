@@ -54,12 +54,12 @@ func runAsk(ctx context.Context, e *env) error {
 
 // openSearch opens the corpus and an engine over it, for the one-shot
 // commands (ask, eval) that need no conversation store.
-func openSearch(ctx context.Context, e *env) (*rag.Engine, func() error, error) {
+func openSearch(ctx context.Context, e *env, tune ...func(*rag.Options)) (*rag.Engine, func() error, error) {
 	store, err := openCorpus(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
-	engine, err := openEngine(ctx, e, store, nil)
+	engine, err := openEngine(ctx, e, store, nil, tune...)
 	if err != nil {
 		store.Close()
 		return nil, nil, err
@@ -70,7 +70,7 @@ func openSearch(ctx context.Context, e *env) (*rag.Engine, func() error, error) 
 // openEngine builds the retrieval engine over the corpus: the configured
 // embeddings endpoint or the built-in embedder, the configured LLM or
 // offline answers, and loads the index (embedding only what changed).
-func openEngine(ctx context.Context, e *env, store *corpus.Store, m *metrics.Metrics) (*rag.Engine, error) {
+func openEngine(ctx context.Context, e *env, store *corpus.Store, m *metrics.Metrics, tune ...func(*rag.Options)) (*rag.Engine, error) {
 	opts := rag.Options{DataDir: e.cfg.DataDir, Log: e.log, Metrics: m}
 	if e.cfg.Embed.Enabled() {
 		opts.Embedder = llm.NewEmbedder(e.cfg.Embed, e.cfg.LLM.APIKey)
@@ -80,6 +80,9 @@ func openEngine(ctx context.Context, e *env, store *corpus.Store, m *metrics.Met
 		chat = llm.NewClient(e.cfg.LLM)
 	}
 	opts.Composer = answer.NewComposer(chat, answer.ComposerOptions{Timeout: e.cfg.LLM.Timeout, Log: e.log, Metrics: m})
+	for _, t := range tune {
+		t(&opts)
+	}
 	engine, err := rag.New(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -125,7 +128,11 @@ type askJSON struct {
 	Answer    answer.Result  `json:"answer"`
 	Citations []citationJSON `json:"citations"`
 	Hits      []rag.Hit      `json:"hits"`
-	Timings   timingsJSON    `json:"timings"`
+	// Declined says why the question was not answered from the text, and
+	// OffTopic is the relevance model's probability that it is off-topic.
+	Declined string      `json:"declined,omitempty"`
+	OffTopic float64     `json:"off_topic"`
+	Timings  timingsJSON `json:"timings"`
 }
 
 type citationJSON struct {
@@ -143,6 +150,8 @@ func writeAnswerJSON(w io.Writer, question string, ans *rag.Answer) error {
 		Question: question,
 		Answer:   ans.Result,
 		Hits:     ans.Hits,
+		Declined: ans.Declined,
+		OffTopic: ans.OffTopic,
 		Timings: timingsJSON{
 			RetrievalMS: float64(ans.Timings.Retrieval.Microseconds()) / 1000,
 			GenerateMS:  float64(ans.Timings.Generate.Microseconds()) / 1000,

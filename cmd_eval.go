@@ -9,12 +9,22 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"atazan/rag"
+	"atazan/rag/bank"
 )
 
-const evalUsage = "usage: atazan eval --set FILE [--k 5] [--answers] [--json] [--misses]"
+const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors] [--k 5] [--answers] [--json] [--misses]"
+
+// bankSeed and bankValShare fix the bank's split into training and
+// validation questions: the validation figures are only honest while
+// nobody tunes on them, and the same split is needed to compare runs.
+const (
+	bankSeed     = 2026
+	bankValShare = 0.2
+)
 
 // runEval measures retrieval on a labelled question set (the format of
 // shared/eval/dev.jsonl) and prints hit@1, hit@k, recall@k, MRR@10, the
@@ -26,30 +36,50 @@ func runEval(ctx context.Context, e *env) error {
 	k := fs.Int("k", 5, "cut-off of hit_at_5 and recall_at_5")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	misses := fs.Bool("misses", false, "also list the questions whose gold article is not in the top k")
+	bankVal := fs.Bool("bank-val", false, "score the question bank's validation split, with retrieval and the model built from the training split only")
+	resultsFile := fs.String("results", "", "write every question's outcome to this file, one JSON object per line")
+	without := fs.String("without", "", "comma-separated channels to switch off (ablation): passages, bank, model, vectors")
 	answers := fs.Bool("answers", false, "also answer each answerable question and score the answers: lead accuracy, citation precision, refused rate, facts found")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, evalUsage); fs.PrintDefaults() }
 	if err := fs.Parse(e.args); err != nil {
 		return err
 	}
-	if *set == "" || fs.NArg() > 0 {
+	if (*set == "") == !*bankVal || fs.NArg() > 0 {
 		return errors.New(evalUsage)
 	}
 	if *k < 1 {
 		return fmt.Errorf("--k %d: want at least 1", *k)
 	}
-	f, err := os.Open(*set)
+	channels, err := parseChannels(*without)
 	if err != nil {
-		return fmt.Errorf("opening question set: %w", err)
+		return err
 	}
-	items, err := rag.ReadEvalSet(f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", *set, err)
+	tune := func(o *rag.Options) { o.Channels = channels }
+	var items []rag.EvalItem
+	if *bankVal {
+		b, err := bank.Default()
+		if err != nil {
+			return err
+		}
+		train, val := b.Split(bankSeed, bankValShare)
+		items = rag.BankItems(val)
+		*set = fmt.Sprintf("bank validation split (%d of %d lines, seed %d)", len(val.Items), len(b.Items), bankSeed)
+		tune = func(o *rag.Options) { o.Channels, o.Bank = channels, train }
+	} else {
+		f, err := os.Open(*set)
+		if err != nil {
+			return fmt.Errorf("opening question set: %w", err)
+		}
+		items, err = rag.ReadEvalSet(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", *set, err)
+		}
 	}
 	if len(items) == 0 {
 		return fmt.Errorf("%s has no questions", *set)
 	}
-	engine, closeStore, err := openSearch(ctx, e)
+	engine, closeStore, err := openSearch(ctx, e, tune)
 	if err != nil {
 		return err
 	}
@@ -57,6 +87,11 @@ func runEval(ctx context.Context, e *env) error {
 	report, results, err := engine.Evaluate(ctx, items, *k)
 	if err != nil {
 		return err
+	}
+	if *resultsFile != "" {
+		if err := writeResults(*resultsFile, results); err != nil {
+			return err
+		}
 	}
 	var ansReport *rag.AnswerReport
 	var ansResults []rag.AnswerResult
@@ -108,7 +143,11 @@ func writeMisses(w io.Writer, results []rag.EvalResult, k int) {
 		if !r.Missed(k) {
 			continue
 		}
-		fmt.Fprintf(w, "  %s [%s] %s\n    gold %v, got %v\n", r.Item.ID, r.Item.Kind, r.Item.Q, r.Item.Gold, r.Ranked[:min(k, len(r.Ranked))])
+		got := fmt.Sprint(r.Ranked[:min(k, len(r.Ranked))])
+		if r.Declined != "" {
+			got = "declined (" + r.Declined + ")"
+		}
+		fmt.Fprintf(w, "  %s [%s] %s\n    gold %v, got %s (off-topic p %.2f)\n", r.Item.ID, r.Item.Kind, r.Item.Q, r.Item.Gold, got, r.OffTopic)
 	}
 }
 
@@ -126,4 +165,41 @@ func sortedKeys(m map[string]rag.Scores) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// parseChannels reads --without.
+func parseChannels(list string) (rag.Channels, error) {
+	var c rag.Channels
+	for _, name := range strings.Split(list, ",") {
+		switch strings.TrimSpace(name) {
+		case "":
+		case "passages":
+			c.NoPassages = true
+		case "bank":
+			c.NoBank = true
+		case "model":
+			c.NoModel = true
+		case "vectors":
+			c.NoVectors = true
+		default:
+			return c, fmt.Errorf("--without %q: channels are passages, bank, model, vectors", name)
+		}
+	}
+	return c, nil
+}
+
+// writeResults writes one JSON object per question, for analysis.
+func writeResults(path string, results []rag.EvalResult) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range results {
+		if err := enc.Encode(r); err != nil {
+			f.Close()
+			return fmt.Errorf("writing results: %w", err)
+		}
+	}
+	return f.Close()
 }

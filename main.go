@@ -42,6 +42,8 @@ func commands() map[string]command {
 		"corpus":   {"list, show, import, diff, validate and fetch the constitution texts", runCorpus},
 		"whatsapp": {"link a WhatsApp account: atazan whatsapp link [--phone NUMBER]", runWhatsApp},
 		"config":   {"print the effective configuration and its problems: atazan config check", runConfig},
+
+		"proposals": {"write the comparative table of citizens' proposals: atazan proposals export --out FILE", runProposals},
 	}
 }
 

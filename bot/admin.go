@@ -109,6 +109,9 @@ func stagedReply(staged *corpus.Staged, lang corpus.Lang, head string) Reply {
 // that are not admin commands.
 func (c *Core) adminCommand(ctx context.Context, in Incoming, out Responder, name string, args []string) (handled bool, err error) {
 	t := textsFor(c.preferredLang(ctx, in))
+	if name == "proposals" || name == "export" && len(args) > 0 && strings.ToLower(args[0]) == "proposals" {
+		return true, c.proposalsAdmin(ctx, in, out, name, args)
+	}
 	switch name {
 	case "import":
 		return true, c.say(ctx, in, out, t.importUsage)
@@ -261,6 +264,7 @@ func (c *Core) stats(ctx context.Context, in Incoming, out Responder) error {
 		bad += " " + t.statsNone
 	}
 	r.Paragraphs = append(r.Paragraphs, Paragraph{{Text: bad}})
+	r.Paragraphs = append(r.Paragraphs, c.proposalStats(ctx, c.preferredLang(ctx, in), day.AddDate(0, 0, -6))...)
 	_, err = out.Send(ctx, r)
 	return err
 }

@@ -54,6 +54,7 @@ func (c *Core) articleReply(doc, number, point string, lang corpus.Lang) (Reply,
 		if len(c.predecessors(number)) > 0 {
 			r.Actions = []Action{{Label: t.actCompare, Data: "cmp:" + number}}
 		}
+		r.Actions = append(r.Actions, proposeAction(lang, number, point))
 	case "kz1995":
 		for _, n := range c.successors(number) {
 			r.Actions = append(r.Actions, Action{Label: fmt.Sprintf(t.actNow, n), Data: "art:kz2026:" + n})

@@ -330,7 +330,7 @@ func TestRenderAnswer(t *testing.T) {
 	for _, a := range r.Actions {
 		labels = append(labels, a.Label+"="+a.Data)
 	}
-	if got := strings.Join(labels, " "); got != "📖 3-бап=art:kz2026:3 🔁 1995 жылы қалай болған=cmp:3 👍=fb:up:id1 👎=fb:down:id1" {
+	if got := strings.Join(labels, " "); got != "📖 3-бап=art:kz2026:3 🔁 1995 жылы қалай болған=cmp:3 ✍️ Ұсыныс=prop:new:kk:3 👍=fb:up:id1 👎=fb:down:id1" {
 		t.Errorf("actions = %s", got)
 	}
 	if r.ShareText != r.Plain() {
@@ -388,6 +388,38 @@ func TestCiteSpans(t *testing.T) {
 		}
 		if text != tt.in || strings.Join(bold, "|") != strings.Join(tt.bold, "|") {
 			t.Errorf("citeSpans(%q): text %q, bold %q; want bold %q", tt.in, text, bold, tt.bold)
+		}
+	}
+}
+
+func TestCheckedSpans(t *testing.T) {
+	sources := []corpus.Ref{{Doc: "kz2026", Article: "17", Point: "3"}, {Doc: "kz2026", Article: "43"}, {Doc: "kz1995", Article: "15", Point: "2"}}
+	tests := []struct {
+		in   string
+		lang corpus.Lang
+		bold []string
+	}{
+		{"Казнь запрещена (ст. 17, п. 3).", corpus.RU, []string{"ст. 17, п. 3"}},
+		{"Было иначе (Конституция 1995 г., ст. 15, п. 2; ст. 17, п. 3).", corpus.RU, []string{"Конституция 1995 г., ст. 15, п. 2", "ст. 17, п. 3"}},
+		{"Тыйым салынады (17-бап, 3-тармақ).", corpus.KK, []string{"17-бап, 3-тармақ"}},
+		// What the model wrote itself is plain, even when it looks like a citation.
+		{"Так говорят ст.ст. 97 и Art. 96 (ст. 43).", corpus.RU, []string{"ст. 43"}},
+		{"По ст. 17, п. 3 казнь запрещена.", corpus.RU, nil},
+		{"Казнь запрещена (ст. 99).", corpus.RU, nil},
+		{"Казнь запрещена (ст. 17, п. 3; ст. 99).", corpus.RU, nil},
+		{"Казнь (высшая мера) запрещена.", corpus.RU, nil},
+	}
+	for _, tt := range tests {
+		var text string
+		var bold []string
+		for _, s := range checkedSpans(tt.in, sources, tt.lang) {
+			text += s.Text
+			if s.Bold {
+				bold = append(bold, s.Text)
+			}
+		}
+		if text != tt.in || strings.Join(bold, "|") != strings.Join(tt.bold, "|") {
+			t.Errorf("checkedSpans(%q): text %q, bold %q; want bold %q", tt.in, text, bold, tt.bold)
 		}
 	}
 }

@@ -27,6 +27,14 @@ func (c *Core) callback(ctx context.Context, in Incoming, out Responder) error {
 		return c.compare(ctx, in, out, parts[1])
 	case parts[0] == "fb" && len(parts) == 3 && (parts[1] == "up" || parts[1] == "down"):
 		return c.feedback(ctx, in, out, parts[2], parts[1] == "up")
+	case parts[0] == "prop" && len(parts) >= 2:
+		return c.proposalCallback(ctx, in, out, parts)
+	case parts[0] == "pmod" && len(parts) == 3:
+		if !c.isAdmin(in) {
+			c.log.Warn("moderation button pressed by a non-admin", "user", userKey(in))
+			return nil
+		}
+		return c.moderate(ctx, in, out, parts[1], parts[2])
 	case parts[0] == "adm" && len(parts) == 3:
 		if !c.isAdmin(in) {
 			c.log.Warn("admin button pressed by a non-admin", "user", userKey(in))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"atazan/bot/proposals"
 	"atazan/corpus"
 )
 
@@ -28,6 +29,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 			{"about", "Дереккөздер мен нұсқалар"},
 			{"privacy", "Мен не сақтаймын"},
 			{"forget", "Деректерімді жою"},
+			{"propose", proposals.TextsFor(corpus.KK).Menu},
 		}
 	}
 	return []Command{
@@ -39,6 +41,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 		{"about", "Источники и версии"},
 		{"privacy", "Что я храню"},
 		{"forget", "Удалить мои данные"},
+		{"propose", proposals.TextsFor(corpus.RU).Menu},
 	}
 }
 
@@ -92,9 +95,14 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 	case "about":
 		return c.about(ctx, in, out)
 	case "privacy":
-		return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).privacy)
+		lang := c.preferredLang(ctx, in)
+		return c.say(ctx, in, out, textsFor(lang).privacy+"\n\n"+proposals.TextsFor(lang).Privacy)
 	case "forget":
 		return c.forget(ctx, in, out)
+	case "propose":
+		return c.proposeCommand(ctx, in, out)
+	case "cancel":
+		return c.cancelProposal(ctx, in, out)
 	}
 	if c.isAdmin(in) {
 		if handled, err := c.adminCommand(ctx, in, out, name, args); handled {
@@ -124,10 +132,11 @@ func langActions() []Action {
 }
 
 func (c *Core) help(ctx context.Context, in Incoming, out Responder) error {
-	t := textsFor(c.preferredLang(ctx, in))
-	text := t.help + "\n\n" + t.helpCommands
+	lang := c.preferredLang(ctx, in)
+	t := textsFor(lang)
+	text := t.help + "\n\n" + t.helpCommands + "\n" + proposals.TextsFor(lang).Help
 	if c.isAdmin(in) {
-		text += "\n\n" + t.helpAdmin
+		text += "\n\n" + t.helpAdmin + "\n" + proposals.TextsFor(lang).HelpAdmin
 	}
 	return c.say(ctx, in, out, text)
 }
@@ -196,14 +205,19 @@ func (c *Core) about(ctx context.Context, in Incoming, out Responder) error {
 }
 
 func (c *Core) forget(ctx context.Context, in Incoming, out Responder) error {
-	t := textsFor(c.preferredLang(ctx, in))
-	if err := c.store.Forget(ctx, string(in.Platform), in.UserID); err != nil {
+	lang := c.preferredLang(ctx, in)
+	t := textsFor(lang)
+	err := c.forgetProposals(ctx, in)
+	if err == nil {
+		err = c.store.Forget(ctx, string(in.Platform), in.UserID)
+	}
+	if err != nil {
 		c.metrics.Error("store")
 		c.log.Error("forgetting a user", "err", err)
 		return c.say(ctx, in, out, t.failed)
 	}
 	c.log.Info("user data deleted on request", "platform", in.Platform)
-	return c.say(ctx, in, out, t.forgotten)
+	return c.say(ctx, in, out, t.forgotten+" "+proposals.TextsFor(lang).Forgotten)
 }
 
 // shortVersion is the hash part of a version id ("20261124T174647.7Z-5e07e490"

@@ -172,7 +172,7 @@ func TestCommandMenu(t *testing.T) {
 				t.Errorf("%s: /%s has no description", lang, c.Name)
 			}
 		}
-		want := []string{"start", "help", "article", "compare", "lang", "about", "privacy", "forget"}
+		want := []string{"start", "help", "article", "compare", "lang", "about", "privacy", "forget", "propose"}
 		if !reflect.DeepEqual(names, want) {
 			t.Errorf("%s menu = %v, want %v", lang, names, want)
 		}

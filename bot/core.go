@@ -137,8 +137,12 @@ func (c *Core) notifier(p Platform) Notifier {
 	return c.notifiers[p]
 }
 
-// Handle answers one incoming message: a command, a button, a file or a question.
+// Handle answers one incoming message: a command, a button, a file or a
+// question. A proposal being written in the chat takes the message first.
 func (c *Core) Handle(ctx context.Context, in Incoming, out Responder) error {
+	if handled, err := c.proposalInput(ctx, in, out); handled {
+		return err
+	}
 	switch {
 	case in.Callback != "":
 		return c.callback(ctx, in, out)

@@ -37,6 +37,51 @@ func citeSpans(text string) Paragraph {
 	return p
 }
 
+// checkedGroup is a citation as the citation check renders it into an
+// LLM's text: "(ст. 17, п. 3; ст. 18)".
+var checkedGroup = regexp.MustCompile(`\(([^()\n]+)\)`)
+
+// checkedSpans sets in bold the citations the check rendered into an
+// LLM's text: bracketed groups whose every item names a source of the
+// answer. A reference the model wrote itself ("ст.ст. 97", "Art. 96", "по
+// ст. 17") was never checked against a passage, so it stays plain.
+func checkedSpans(text string, sources []corpus.Ref, lang corpus.Lang) Paragraph {
+	names := map[string]bool{}
+	for _, s := range sources {
+		names[s.Format(lang)] = true
+	}
+	var p Paragraph
+	last := 0
+	for _, m := range checkedGroup.FindAllStringSubmatchIndex(text, -1) {
+		items := strings.Split(text[m[2]:m[3]], "; ")
+		if !all(items, func(it string) bool { return names[it] }) {
+			continue
+		}
+		p = append(p, Span{Text: text[last:m[0]] + "("})
+		for i, it := range items {
+			if i > 0 {
+				p = append(p, Span{Text: "; "})
+			}
+			p = append(p, Span{Text: it, Bold: true})
+		}
+		p = append(p, Span{Text: ")"})
+		last = m[1]
+	}
+	if last < len(text) {
+		p = append(p, Span{Text: text[last:]})
+	}
+	return slices.DeleteFunc(p, func(s Span) bool { return s.Text == "" })
+}
+
+func all[T any](xs []T, ok func(T) bool) bool {
+	for _, x := range xs {
+		if !ok(x) {
+			return false
+		}
+	}
+	return true
+}
+
 // renderAnswer lays out an engine answer: lead, explanation, the law's own
 // words, sources and the closing note, with buttons for the main article,
 // the comparison with 1995 and feedback.
@@ -50,7 +95,7 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	for _, para := range strings.Split(res.Body, "\n\n") {
 		if para = strings.TrimSpace(para); para != "" {
-			r.Paragraphs = append(r.Paragraphs, citeSpans(para))
+			r.Paragraphs = append(r.Paragraphs, checkedSpans(para, res.Sources, lang))
 		}
 	}
 	label := ""
@@ -82,6 +127,9 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 		r.Actions = append(r.Actions, Action{Label: fmt.Sprintf(t.actArticle, main.Article), Data: "art:" + main.Doc + ":" + main.Article})
 		if main.Doc == "kz2026" && len(c.predecessors(main.Article)) > 0 {
 			r.Actions = append(r.Actions, Action{Label: t.actCompare, Data: "cmp:" + main.Article})
+		}
+		if main.Doc == proposalDoc {
+			r.Actions = append(r.Actions, proposeAction(lang, main.Article, ""))
 		}
 	}
 	if answerID != "" {

@@ -32,7 +32,7 @@ func BenchmarkLoadUnchanged(b *testing.B) {
 	docs, align := store.Documents(), store.Alignment()
 	ctx := context.Background()
 	for b.Loop() {
-		e, err := New(ctx, Options{DataDir: dir})
+		e, err := New(ctx, Options{DataDir: dir, ModelDir: testModelDir})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"atazan/corpus"
 	"atazan/metrics"
 	"atazan/rag/answer"
+	"atazan/rag/bank"
 	"atazan/rag/glossary"
 )
 
@@ -46,8 +47,14 @@ type Timings struct {
 // Answer is the engine's reply to a question.
 type Answer struct {
 	answer.Result
-	Hits    []Hit   `json:"hits"`
-	Timings Timings `json:"timings"`
+	Hits []Hit `json:"hits"`
+	// Declined says why the question was not answered from the text
+	// ("off-topic: weather", "opinion", "no such number"); "" if it was.
+	Declined string `json:"declined,omitempty"`
+	// OffTopic is the relevance model's probability that the question is
+	// not one the Constitution answers.
+	OffTopic float64 `json:"off_topic"`
+	Timings  Timings `json:"timings"`
 }
 
 // Composer writes the answer from the retrieved passages; *answer.Composer
@@ -66,6 +73,24 @@ type Options struct {
 	Composer Composer
 	Log      *slog.Logger
 	Metrics  *metrics.Metrics
+	// Bank is the question bank retrieval indexes and the relevance model
+	// learns from; nil means the bank shipped with the binary. Evaluation
+	// passes the training part of a split.
+	Bank *bank.Bank
+	// Channels switch the evidence retrieval uses; the zero value means all.
+	Channels Channels
+	// ModelDir caches the relevance model trained on the bank; "" means
+	// DataDir/index. Engines over the same bank may share one.
+	ModelDir string
+}
+
+// Channels are the sources of evidence retrieval fuses. Turning one off is
+// how the ablation table in docs/retrieval.md is made.
+type Channels struct {
+	NoPassages bool // BM25 over the articles' own words
+	NoBank     bool // BM25 over the bank's questions
+	NoModel    bool // the relevance model trained on the bank
+	NoVectors  bool // chromem-go nearest neighbours
 }
 
 // Engine answers questions about the Constitution. It is safe for
@@ -75,6 +100,12 @@ type Engine struct {
 	embedder Embedder
 	composer Composer
 	glossary *glossary.Glossary
+	channels Channels
+	bank     *bankIndex
+	rel      *relevance
+	bankVec  *bankVectors
+	cues     cues
+	declines answer.Declines
 	log      *slog.Logger
 	metrics  *metrics.Metrics
 
@@ -106,11 +137,46 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening vector index %s: %w", dir, err)
 	}
+	b, modelDir := opts.Bank, dir
+	if opts.ModelDir != "" {
+		modelDir = opts.ModelDir
+	}
+	if b == nil {
+		if b, err = bank.Default(); err != nil {
+			return nil, fmt.Errorf("reading the question bank: %w", err)
+		}
+	} else {
+		// A part of the bank (evaluation) keeps its model apart, so that
+		// switching back does not retrain the shipped bank's.
+		modelDir = filepath.Join(modelDir, "relevance-custom")
+	}
+	rel, err := loadRelevance(modelDir, b, opts.Log)
+	if err != nil {
+		return nil, err
+	}
+	bv, err := newBankVectors(ctx, b, rel)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := loadCues()
+	if err != nil {
+		return nil, err
+	}
+	declines, err := answer.LoadDeclines()
+	if err != nil {
+		return nil, err
+	}
 	return &Engine{
 		db:        db,
 		embedder:  opts.Embedder,
 		composer:  opts.Composer,
 		glossary:  glossary.Default(),
+		channels:  opts.Channels,
+		bank:      newBankIndex(b),
+		rel:       rel,
+		bankVec:   bv,
+		cues:      cs,
+		declines:  declines,
 		lexWeight: lexicalWeight,
 		vecWeight: vecWeight,
 		log:       opts.Log,
@@ -137,6 +203,7 @@ func (e *Engine) Load(ctx context.Context, docs []*corpus.Document, align *corpu
 		al = align
 	}
 	idx := newIndex(docs, chunks, al)
+	idx.cues = e.cues
 	vs, err := openVectorStore(e.db, e.embedder, e.log)
 	if err != nil {
 		return err
@@ -191,8 +258,8 @@ func (e *Engine) Answer(ctx context.Context, q Question, partial func(text strin
 	var res answer.Result
 	switch {
 	case len(req.Passages) == 0:
-		e.log.Debug("abstaining", "why", s.abstain)
-		res = answer.AbstainTo(req)
+		e.log.Debug("declining", "why", s.abstain)
+		res = e.declines.Decline(req.Lang, s.abstain)
 	case e.composer != nil:
 		res, err = e.composer.Compose(ctx, req, partial)
 		if err != nil {
@@ -204,5 +271,5 @@ func (e *Engine) Answer(ctx context.Context, q Question, partial func(text strin
 		res = answer.Extractive(req)
 	}
 	e.metrics.Answer(string(res.Mode))
-	return &Answer{Result: res, Hits: s.hits, Timings: Timings{Retrieval: took, Generate: time.Since(genStart)}}, nil
+	return &Answer{Result: res, Hits: s.hits, Declined: s.abstain, OffTopic: s.offTopic, Timings: Timings{Retrieval: took, Generate: time.Since(genStart)}}, nil
 }

@@ -162,7 +162,7 @@ func TestRetrieveAnswerLanguage(t *testing.T) {
 }
 
 func TestRetrieveBeforeLoad(t *testing.T) {
-	e, err := New(context.Background(), Options{DataDir: t.TempDir()})
+	e, err := New(context.Background(), Options{DataDir: t.TempDir(), ModelDir: testModelDir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestLoadEmbedsOnlyWhatChanged(t *testing.T) {
 	}
 
 	// A restart over the same corpus embeds nothing.
-	e2, err := New(ctx, Options{DataDir: dir, Embedder: emb})
+	e2, err := New(ctx, Options{DataDir: dir, ModelDir: testModelDir, Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestLoadRebuildsWhenEmbedderChanges(t *testing.T) {
 	_, store := fixtureEngine(t, dir, Options{Embedder: a})
 
 	b := &countingEmbedder{HashEmbedder: NewHashEmbedder(128), name: "model-b"}
-	e, err := New(ctx, Options{DataDir: dir, Embedder: b})
+	e, err := New(ctx, Options{DataDir: dir, ModelDir: testModelDir, Embedder: b})
 	if err != nil {
 		t.Fatal(err)
 	}

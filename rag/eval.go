@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"atazan/corpus"
+	"atazan/rag/bank"
 )
 
 // EvalItem is one labelled question, one JSON object per line as in
@@ -64,8 +65,14 @@ func ReadEvalSet(r io.Reader) ([]EvalItem, error) {
 type EvalResult struct {
 	Item EvalItem `json:"item"`
 	// Ranked are the retrieved articles, best first; empty when it abstained.
-	Ranked []corpus.Ref  `json:"ranked"`
-	Took   time.Duration `json:"took"`
+	Ranked []corpus.Ref `json:"ranked"`
+	// Declined is why retrieval declined the question, "" if it did not.
+	Declined string `json:"declined,omitempty"`
+	// OffTopic is the relevance model's off-topic probability.
+	OffTopic float64 `json:"off_topic"`
+	// ModelTop is the model's probability of its likeliest article.
+	ModelTop float64       `json:"model_top"`
+	Took     time.Duration `json:"took"`
 }
 
 // Abstained reports whether retrieval returned nothing.
@@ -125,7 +132,7 @@ func (e *Engine) Evaluate(ctx context.Context, items []EvalItem, k int) (*EvalRe
 				ranked = append(ranked, corpus.Ref{Doc: a.doc, Article: a.article})
 			}
 		}
-		results = append(results, EvalResult{Item: it, Ranked: ranked, Took: took})
+		results = append(results, EvalResult{Item: it, Ranked: ranked, Declined: s.abstain, OffTopic: s.offTopic, ModelTop: s.modelTop, Took: took})
 	}
 	return Score(results, k), results, nil
 }
@@ -226,4 +233,21 @@ func (r EvalResult) Missed(k int) bool {
 	}
 	rank := r.firstGold()
 	return rank == 0 || rank > k
+}
+
+// BankItems turns bank lines into evaluation items: the kind is the line's
+// style ("slang", "rumour"…) or "offtopic".
+func BankItems(b *bank.Bank) []EvalItem {
+	out := make([]EvalItem, 0, len(b.Items))
+	for _, it := range b.Items {
+		kind := it.Style
+		switch {
+		case it.OffTopic():
+			kind = "offtopic"
+		case kind == "":
+			kind = "plain"
+		}
+		out = append(out, EvalItem{ID: it.Source, Lang: it.Lang, Kind: kind, Q: it.Q, Gold: it.Gold})
+	}
+	return out
 }

@@ -55,6 +55,9 @@ func fixtureEngine(t testing.TB, dir string, opts Options) (*Engine, *corpus.Sto
 	t.Helper()
 	store := fixtureStore(t)
 	opts.DataDir = dir
+	if opts.ModelDir == "" {
+		opts.ModelDir = testModelDir
+	}
 	e, err := New(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ type index struct {
 	articleTerms map[articleKey]map[string]bool
 	docs         map[string]*corpus.Document
 	align        aligner
+	cues         cues
 }
 
 type articleKey struct{ doc, article string }

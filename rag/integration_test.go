@@ -28,7 +28,7 @@ func loadShared(t testing.TB, dir string) (*Engine, *corpus.Store) {
 			t.Fatal(err)
 		}
 	}
-	e, err := New(ctx, Options{DataDir: dir})
+	e, err := New(ctx, Options{DataDir: dir, ModelDir: testModelDir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func (idx *index) previous(q Question, g *glossary.Glossary) *query {
 		h = q.History[len(q.History)-followUpDepth : len(q.History)-1]
 	}
 	prev := idx.analyse(Question{Text: q.History[len(q.History)-1].Question, History: h}, g)
-	if len(prev.offTopic) > 0 || prev.injection {
+	if prev.cue != "" {
 		return nil
 	}
 	return prev
@@ -82,11 +82,18 @@ type query struct {
 	terms      []weightedTerm
 	expansions []glossary.Expansion
 	// fixes are the known keys near each own key the corpus lacks.
-	fixes    map[string][]string
-	offTopic []string // off-topic cues found
+	fixes map[string][]string
+	// cue is the explicit reason to decline the question names, if any
+	// (cues.yaml): an injection, an opinion asked for, current affairs.
+	cue string
+	// past is set when the question speaks of the old Constitution
+	// ("раньше", "бұрынғы"): its article numbers are the 1995 ones.
+	past bool
 	// counted are the keys a "how many?" question counts.
-	counted   []string
-	injection bool
+	counted []string
+	// features are the relevance model's inputs (textFeatures), with the
+	// previous question's for a follow-up.
+	features []uint32
 	// context is the previous question when this one follows up on it,
 	// and prev its analysis.
 	context string
@@ -115,7 +122,9 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 			return isComparisonCue(t, lang) || constitutionWords[t]
 		})
 	}
-	an.offTopic, an.injection = offTopicCues(q.Text, an.own)
+	folded := foldWords(q.Text)
+	an.cue = idx.cues.match(folded, lang)
+	an.past = idx.cues.has(cuePast, folded, lang)
 
 	weights := map[string]float64{}
 	add := func(t string, w float64) {
@@ -140,10 +149,12 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 			}
 		}
 	}
-	if len(an.refs) == 0 && !an.injection && isFollowUp(q.Text, an.own) {
+	if len(an.refs) == 0 && an.cue != ReasonInstructions && isFollowUp(q.Text, an.own) {
 		an.prev = idx.previous(q, g)
 	}
+	an.features = textFeatures(q.Text, textkit.Lang(lang))
 	if prev := an.prev; prev != nil {
+		an.features = append(an.features, prev.features...)
 		an.context = prev.text
 		w := weightContext
 		if len(an.own) >= followUpTerms {

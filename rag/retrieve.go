@@ -44,15 +44,25 @@ const (
 	// set; article 0.5 and more lost on our own, passage 1.0 everywhere.
 	pointCoverageWeight = 0.3
 	coverageWeight      = 0.4
-	doc2026             = "kz2026"
-	doc1995             = "kz1995"
+	// Weights of the channels in the article score; the model's
+	// probabilities count only from minModelShare, so its long tail of
+	// near-zero classes does not reorder the passages' ranking.
+	passageWeight = 1.0
+	bankWeight    = 1.0
+	modelWeight   = 1.0
+	vectorWeight  = 0.5
+	minModelShare = 0.01
+	doc2026       = "kz2026"
+	doc1995       = "kz1995"
 )
 
 // search is one retrieval with what was learnt about the question.
 type search struct {
 	q        *query
 	hits     []Hit
-	abstain  string // why retrieval abstained; "" if it did not
+	abstain  string  // why retrieval abstained; "" if it did not
+	offTopic float64 // the relevance model's off-topic probability
+	modelTop float64 // its likeliest article's probability
 	articles []articleKey
 }
 
@@ -78,12 +88,13 @@ func (e *Engine) search(ctx context.Context, q Question) (*search, error) {
 		return nil, err
 	}
 	order := rankArticles(sc.articles)
+	s.offTopic = sc.model.offTopic
+	for _, p := range sc.model.articles {
+		s.modelTop = max(s.modelTop, p)
+	}
 	refs := idx.resolveRefs(an)
-	if len(refs) == 0 {
-		if reason := idx.shouldAbstain(an, order); reason != "" {
-			s.abstain = reason
-			return s, nil
-		}
+	if s.abstain = idx.decide(an, sc, order, refs); s.abstain != "" {
+		return s, nil
 	}
 	if an.compare {
 		order = idx.interleavePast(order)
@@ -103,26 +114,88 @@ type scores struct {
 	points   map[pointKey]float64
 	best     map[pointKey]int // the chunk that gave a point its score
 	articles map[articleKey]float64
+	// passages, bank and model are the channels' article scores, each
+	// scaled to [0, 1], before fusion into articles.
+	passages, bank map[articleKey]float64
+	model          modelVerdict
 }
 
-// score runs both channels, fuses them and rolls chunks up to articles.
+// score runs the channels — the articles' words (BM25 and vectors), the
+// bank's questions and the relevance model — and fuses them per article.
 func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, error) {
-	sc := &scores{vec: map[int]float64{}, points: map[pointKey]float64{}, best: map[pointKey]int{}, articles: map[articleKey]float64{}}
+	sc := &scores{vec: map[int]float64{}, points: map[pointKey]float64{}, best: map[pointKey]int{},
+		articles: map[articleKey]float64{}, passages: map[articleKey]float64{}, bank: map[articleKey]float64{}}
+	if !e.channels.NoPassages {
+		if err := e.scorePassages(ctx, idx, an, sc); err != nil {
+			return nil, err
+		}
+	}
+	if !e.channels.NoBank {
+		v := e.bank.votes(an.terms)
+		for ak, x := range v.articles {
+			if idx.hasArticle(ak.doc, ak.article) {
+				sc.bank[ak] = x / v.top
+			}
+		}
+		for pk, x := range v.points {
+			// The bank says which point answers: it picks the quoted point.
+			sc.points[pk] += x / v.top
+		}
+	}
+	if !e.channels.NoModel {
+		sc.model = e.rel.predict(an.features)
+	}
+	if !e.channels.NoVectors {
+		votes, err := e.bankVec.votes(ctx, e.rel.model.Embed(an.features))
+		if err != nil {
+			return nil, err
+		}
+		for ak, x := range votes {
+			if idx.hasArticle(ak.doc, ak.article) {
+				sc.articles[ak] += vectorWeight * x
+			}
+		}
+	}
+	add := func(src map[articleKey]float64, w float64) {
+		for ak, x := range src {
+			sc.articles[ak] += w * x
+		}
+	}
+	add(sc.passages, passageWeight)
+	add(sc.bank, bankWeight)
+	for ak, p := range sc.model.articles {
+		if p >= minModelShare && idx.hasArticle(ak.doc, ak.article) {
+			sc.articles[ak] += modelWeight * p
+		}
+	}
+	for ak := range sc.articles {
+		if ak.doc != doc2026 && !an.compare {
+			sc.articles[ak] *= pastPenalty
+		}
+	}
+	return sc, nil
+}
+
+// scorePassages is the passage channel: BM25 and vectors over the
+// articles' points, rolled up to articles and scaled by the best article.
+func (e *Engine) scorePassages(ctx context.Context, idx *index, an *query, sc *scores) error {
 	sc.lex = idx.lex.scores(an.terms)
 	lexRank := topChunks(sc.lex, channelDepth)
-	qv, err := e.embedder.Embed(ctx, []string{an.embedText()})
-	if err != nil {
-		// A failing embedding API must not take answers down: BM25 alone still works.
-		e.log.Warn("embedding the question failed; searching words only", "err", err)
-		e.metrics.Error("embed")
-	} else if len(qv) == 1 {
-		vhits, err := idx.vec.query(ctx, qv[0], channelDepth)
+	if e.vecWeight > 0 {
+		qv, err := e.embedder.Embed(ctx, []string{an.embedText()})
 		if err != nil {
-			return nil, fmt.Errorf("searching vectors: %w", err)
-		}
-		for _, h := range vhits {
-			for _, ci := range idx.vecOf[h.id] {
-				sc.vec[ci] = float64(h.similarity)
+			// A failing embedding API must not take answers down: BM25 alone still works.
+			e.log.Warn("embedding the question failed; searching words only", "err", err)
+			e.metrics.Error("embed")
+		} else if len(qv) == 1 {
+			vhits, err := idx.vec.query(ctx, qv[0], channelDepth)
+			if err != nil {
+				return fmt.Errorf("searching vectors: %w", err)
+			}
+			for _, h := range vhits {
+				for _, ci := range idx.vecOf[h.id] {
+					sc.vec[ci] = float64(h.similarity)
+				}
 			}
 		}
 	}
@@ -139,19 +212,26 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	// The kk and ru texts are aligned point by point: a point scores as
 	// its better language, so a question finds it through either text.
 	cv := idx.coverage(an.terms)
+	points := map[pointKey]float64{}
 	for ci, f := range sc.fused {
 		f *= 1 - pointCoverageWeight + pointCoverageWeight*cv.chunks[ci]
 		k := idx.chunks[ci].pointKey()
-		if f > sc.points[k] {
-			sc.points[k] = f
+		if f > points[k] {
+			points[k] = f
 			sc.best[k] = ci
 		}
 	}
 	byArticle := map[articleKey][]float64{}
-	for k, f := range sc.points {
+	var top float64
+	for k, f := range points {
 		ak := articleKey{k.doc, k.article}
 		byArticle[ak] = append(byArticle[ak], f)
+		top = max(top, f)
 	}
+	for k, f := range points {
+		sc.points[k] += f / top
+	}
+	var best float64
 	for ak, fs := range byArticle {
 		slices.Sort(fs)
 		slices.Reverse(fs)
@@ -160,12 +240,13 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 			score += morePoints * f // an article that answers in more points is likelier
 		}
 		score *= 1 - coverageWeight + coverageWeight*cv.articles[ak]
-		if ak.doc != doc2026 && !an.compare {
-			score *= pastPenalty
-		}
-		sc.articles[ak] = score
+		sc.passages[ak] = score
+		best = max(best, score)
 	}
-	return sc, nil
+	for ak := range sc.passages {
+		sc.passages[ak] /= best
+	}
+	return nil
 }
 
 // coverage is the share of the question's weighted idf mass whose terms
@@ -339,13 +420,14 @@ func (idx *index) interleavePast(order []articleKey) []articleKey {
 }
 
 // resolveRefs turns the question's article numbers into articles that
-// exist: in the 1995 text when the question names it, else in the text in
-// force, else in 1995 (whose articles go up to 99).
+// exist: in the 1995 text when the question names it or speaks of the old
+// text ("бұрынғы 32-бап"), else in the text in force, else in 1995 (whose
+// articles go up to 99).
 func (idx *index) resolveRefs(an *query) []corpus.Ref {
 	var out []corpus.Ref
 	for _, r := range an.refs {
 		docs := []string{doc2026, doc1995}
-		if r.Year == "1995" {
+		if r.Year == "1995" || an.past {
 			docs = []string{doc1995, doc2026}
 		}
 		for _, d := range docs {

@@ -36,3 +36,12 @@ func mergeSets(sets ...map[string]bool) map[string]bool {
 	}
 	return out
 }
+
+// foldWords is the folded words of a text.
+func foldWords(text string) []string {
+	ws := textkit.Words(text)
+	for i, w := range ws {
+		ws[i] = textkit.Fold(w)
+	}
+	return ws
+}

@@ -23,6 +23,7 @@ type Options struct {
 	Admins        []string         // platform-prefixed user ids: "tg:1"
 	RatePerMinute int              // 0: the configured default
 	Now           func() time.Time // nil: time.Now
+	Composer      rag.Composer     // nil: extractive answers
 }
 
 // NewCore imports the texts in src and starts a core answering from them.
@@ -38,7 +39,7 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 	if _, err := cs.ImportDir(ctx, src, "test"); err != nil {
 		t.Fatalf("importing %s: %v", src, err)
 	}
-	engine, err := rag.New(ctx, rag.Options{DataDir: dir})
+	engine, err := rag.New(ctx, rag.Options{DataDir: dir, Composer: opts.Composer})
 	if err != nil {
 		t.Fatal(err)
 	}

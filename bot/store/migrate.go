@@ -55,6 +55,7 @@ CREATE TABLE admin_log (
 );
 CREATE INDEX admin_log_created ON admin_log (created);
 `,
+	2: proposalsSchema,
 }
 
 // migrate brings the schema to the latest version in one transaction. On

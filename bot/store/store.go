@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -30,6 +31,8 @@ const FileName = "atazan.db"
 type Store struct {
 	db      *sql.DB
 	backend string // "sqlite" or "postgres"
+
+	authorKey atomic.Pointer[[]byte] // the pseudonym key once read; it never changes (proposals.go)
 }
 
 // Open opens (and migrates) the database: PostgreSQL when databaseURL is

@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -94,4 +95,19 @@ func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// EvalSet is the path of a shared evaluation set (dev.jsonl, dev2.jsonl),
+// which lies beside the corpus source. Without it the test is skipped, and
+// fails under CI: the quality gate must not pass by not running.
+func EvalSet(t testing.TB, name string) string {
+	t.Helper()
+	path := filepath.Join(CorpusSource(t), "..", "eval", name)
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("evaluation set %s missing in CI: %v", name, err)
+		}
+		t.Skipf("no evaluation set %s: %v", name, err)
+	}
+	return path
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 	"unicode"
 
@@ -40,8 +39,8 @@ type Composer struct {
 // Bounds of an acceptable LLM answer.
 const (
 	minLetters    = 20   // fewer letters is no explanation
-	minScript     = 0.6  // share of letters in the answer's script (Cyrillic, or Latin for Latin-script Kazakh)
-	maxBodyRunes  = 2500 // longer is a runaway generation
+	minCyrillic   = 0.6  // share of Cyrillic letters in a kk or ru answer
+	maxBodyRunes  = 2500 // longer is a runaway generation: cut there
 	scriptSampleN = 2000 // runes looked at for the script check
 )
 
@@ -74,6 +73,13 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 		req.Compare = false
 		req.Passages = inForce(req.Passages)
 	}
+	if rd.latin && partial != nil {
+		// The model writes Cyrillic, which the check reads; a Latin-script
+		// reader sees it in Latin letters.
+		partial = func(show func(string)) func(string) {
+			return func(s string) { show(toLatin(s)) }
+		}(partial)
+	}
 	p := phrasesFor(req.Lang)
 	msgs, err := c.prompt.messages(req)
 	if err != nil {
@@ -88,12 +94,23 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 		defer cancel()
 	}
 	var onDelta func(string)
+	var view *streamView
 	if partial != nil {
-		onDelta = c.streamer(req, rd.latin, partial)
+		var stop context.CancelFunc
+		llmCtx, stop = context.WithCancel(llmCtx)
+		defer stop()
+		view = newStreamView(req, partial, stop)
+		onDelta = view.add
 	}
 	start := time.Now()
 	raw, err := c.chat.Chat(llmCtx, msgs, onDelta)
 	c.metrics.ObserveLLM(time.Since(start))
+	if view != nil && ctx.Err() == nil {
+		if r, stopped := view.runaway(); stopped {
+			c.log.Warn("LLM answer reached the length cap; stopped it", "runes", runeLen(r))
+			raw, err = settled(r), nil
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return fallback(req, p.LLMDown), ctx.Err()
@@ -103,80 +120,71 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 		return fallback(req, p.LLMDown), nil
 	}
 
-	res, problem := c.accept(req, raw, rd.latin)
+	res, problem := c.accept(req, raw)
 	if problem != "" {
 		c.metrics.Error("llm_answer")
 		c.log.Warn("LLM answer rejected; answering with quotes", "reason", problem)
 		return fallback(req, p.LLMBad), nil
 	}
-	return res, nil
-}
-
-// streamer turns deltas into growing, already-checked text for partial,
-// calling it only when what the reader would see changes.
-func (c *Composer) streamer(req Request, latin bool, partial func(string)) func(string) {
-	var raw strings.Builder
-	shown := ""
-	return func(d string) {
-		raw.WriteString(d)
-		v := checkText(hideOpenCitation(raw.String()), req.Passages, req.Lang).Body
-		if latin {
-			v = toLatin(v)
-		}
-		if v != "" && v != shown {
-			shown = v
-			partial(v)
-		}
+	if rd.latin {
+		res.Latin = true
+		res.Body, res.Note = toLatin(res.Body), toLatin(res.Note)
 	}
+	return res, nil
 }
 
 // accept checks the model's raw answer and renders it, or says why it
 // cannot be shown.
-func (c *Composer) accept(req Request, raw string, latin bool) (Result, string) {
+func (c *Composer) accept(req Request, raw string) (Result, string) {
 	ch := checkText(raw, req.Passages, req.Lang)
-	if len(ch.Invalid) > 0 || ch.Dropped > 0 {
-		c.log.Info("LLM citations removed", "invalid", len(ch.Invalid), "sentences_dropped", ch.Dropped, "valid", len(ch.Sources))
+	if len(ch.Invalid) > 0 || ch.Dropped > 0 || ch.Truncated {
+		c.log.Info("LLM answer checked", "invalid", len(ch.Invalid), "sentences_dropped", ch.Dropped,
+			"valid", len(ch.Sources), "truncated", ch.Truncated)
 	}
-	script := unicode.Cyrillic
-	if latin {
-		script = unicode.Latin
+	if problem := acceptable(ch); problem != "" {
+		return Result{}, problem
 	}
-	switch letters, inScript := letterCounts(ch.Body, script); {
-	case len(ch.Sources) == 0:
-		return Result{}, "no valid citation"
-	case letters < minLetters:
-		return Result{}, "too short"
-	case float64(inScript) < minScript*float64(letters):
-		return Result{}, "not in the answer language"
-	case runeLen(ch.Body) > maxBodyRunes:
-		return Result{}, "too long"
-	}
-	res := Result{
+	return Result{
 		Lang:    req.Lang,
 		Mode:    ModeLLM,
 		Body:    ch.Body,
 		Sources: ch.Sources,
 		Note:    phrasesFor(req.Lang).LLMNote,
-		Latin:   latin,
+	}, ""
+}
+
+// acceptable says why a checked answer cannot be shown, or "". checkText
+// drops unsupported and wrong-script sentences one by one and cuts a
+// runaway, so an answer whose beginning passes keeps passing as it grows
+// (short Latin sentences of under sentenceLetters aside): a streamed
+// beginning is not taken back.
+func acceptable(ch checked) string {
+	switch letters, cyr := letterCounts(ch.Body); {
+	case len(ch.Sources) == 0:
+		return "no valid citation"
+	case letters < minLetters:
+		return "too short"
+	case float64(cyr) < minCyrillic*float64(letters):
+		return "not in the answer language"
 	}
-	if latin {
-		res.Body, res.Note = toLatin(res.Body), toLatin(res.Note) // citations were rendered in Cyrillic
-	}
-	return res, ""
+	return ""
 }
 
 // fallback is the extractive answer with the reason it replaced the LLM's.
 func fallback(req Request, why string) Result {
 	res := Extractive(req)
+	if res.Latin {
+		why = toLatin(why)
+	}
 	if res.Mode == ModeExtractive {
 		res.Note = why + " " + res.Note
 	}
 	return res
 }
 
-// letterCounts counts letters, and letters of script, in the first
-// scriptSampleN runes of s.
-func letterCounts(s string, script *unicode.RangeTable) (letters, inScript int) {
+// letterCounts counts letters and Cyrillic letters in the first
+// scriptSampleN runes of s; both Kazakh and Russian are written in Cyrillic.
+func letterCounts(s string) (letters, cyrillic int) {
 	n := 0
 	for _, r := range s {
 		if n++; n > scriptSampleN {
@@ -184,10 +192,10 @@ func letterCounts(s string, script *unicode.RangeTable) (letters, inScript int) 
 		}
 		if unicode.IsLetter(r) {
 			letters++
-			if unicode.Is(script, r) {
-				inScript++
+			if unicode.Is(unicode.Cyrillic, r) {
+				cyrillic++
 			}
 		}
 	}
-	return letters, inScript
+	return letters, cyrillic
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -28,6 +29,7 @@ type fakeLLM struct {
 	status  int           // non-zero: fail with this HTTP status
 	delay   time.Duration // before answering
 	raw     []string      // when set, streamed verbatim instead of reply
+	endless bool          // stream reply again and again until the client hangs up, "%d" numbering each
 	mu      sync.Mutex
 	calls   [][]llm.Message
 	streams []bool
@@ -62,6 +64,14 @@ func (f *fakeLLM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
+	if f.endless {
+		for n := 0; r.Context().Err() == nil; n++ {
+			b, _ := json.Marshal(strings.ReplaceAll(f.reply, "%d", fmt.Sprint(n)))
+			fmt.Fprintf(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%s}}]}\n\n", b)
+			w.(http.Flusher).Flush()
+		}
+		return
+	}
 	lines := f.raw
 	if lines == nil {
 		// Stream in small pieces so citations arrive split across chunks.
@@ -114,14 +124,16 @@ func deathPenalty(t *testing.T, lang corpus.Lang) Request {
 }
 
 func TestComposeStreamed(t *testing.T) {
-	f := &fakeLLM{reply: "Нет. Смертная казнь в Казахстане запрещена [kz2026:17:3]. У каждого есть право на жизнь [kz2026:17:1]."}
+	f := &fakeLLM{reply: "Нет. Смертная казнь в Казахстане запрещена [kz2026:17:3]. У каждого есть право на жизнь [kz2026:17:1]. " +
+		"Это право защищает государство [kz2026:17:1]. Никто не может его отнять [kz2026:17:3]."}
 	c, m := composer(t, f, 0)
 	var partials []string
 	res, err := c.Compose(context.Background(), deathPenalty(t, corpus.RU), func(s string) { partials = append(partials, s) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1)."
+	want := "Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1). " +
+		"Это право защищает государство (ст. 17, п. 1). Никто не может его отнять (ст. 17, п. 3)."
 	if res.Mode != ModeLLM || res.Body != want {
 		t.Fatalf("result = %s %q", res.Mode, res.Body)
 	}
@@ -131,19 +143,20 @@ func TestComposeStreamed(t *testing.T) {
 	if res.Note != phrasesFor(corpus.RU).LLMNote {
 		t.Errorf("note = %q", res.Note)
 	}
-	if len(partials) < 3 {
-		t.Fatalf("only %d partial updates", len(partials))
+	// Whole checked sentences only, from the first cited one on, each
+	// partial a beginning of the final answer: nothing shown is taken back.
+	wantPartials := []string{
+		"Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3).",
+		"Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1).",
+		"Нет. Смертная казнь в Казахстане запрещена (ст. 17, п. 3). У каждого есть право на жизнь (ст. 17, п. 1). Это право защищает государство (ст. 17, п. 1).",
+	}
+	if fmt.Sprintf("%q", partials) != fmt.Sprintf("%q", wantPartials) {
+		t.Errorf("partials\n got %q\nwant %q", partials, wantPartials)
 	}
 	for i, p := range partials {
-		if strings.Contains(p, "[") || strings.Contains(p, "kz20") {
-			t.Errorf("partial %d shows a raw citation: %q", i, p)
+		if !strings.HasPrefix(want, p) {
+			t.Errorf("partial %d is not a beginning of the answer: %q", i, p)
 		}
-		if i > 0 && len(p) < len(partials[i-1]) && !strings.HasPrefix(partials[i-1], p) {
-			t.Errorf("partial %d does not grow: %q after %q", i, p, partials[i-1])
-		}
-	}
-	if partials[len(partials)-1] != want {
-		t.Errorf("last partial = %q", partials[len(partials)-1])
 	}
 	if !f.streams[0] {
 		t.Error("partial given but the request was not streamed")
@@ -233,7 +246,7 @@ func TestComposeRemovesInvalidKeepsValid(t *testing.T) {
 	f := &fakeLLM{reply: "Смертная казнь запрещена [kz2026:17:3]. Её можно вернуть референдумом [kz2026:91:2]."}
 	c, _ := composer(t, f, 0)
 	res, _ := c.Compose(context.Background(), deathPenalty(t, corpus.RU), nil)
-	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3). Её можно вернуть референдумом." {
+	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3)." {
 		t.Errorf("result = %s %q", res.Mode, res.Body)
 	}
 	if len(res.Sources) != 1 || res.Sources[0].Article != "17" {
@@ -278,7 +291,7 @@ func TestComposeInjection(t *testing.T) {
 		t.Error("system prompt lacks the data-not-instructions rule")
 	}
 
-	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3). Новое правило." {
+	if res.Mode != ModeLLM || res.Body != "Смертная казнь запрещена (ст. 17, п. 3)." {
 		t.Errorf("result = %s %q", res.Mode, res.Body)
 	}
 	if fmt.Sprint(res.Sources) != "[kz2026/17/3]" {
@@ -354,9 +367,10 @@ func TestComposeCallerCancelled(t *testing.T) {
 
 // The rules of offline answers hold in the prompt: the answer sentence
 // first, only relevant citations, follow-ups, claims; comparison only for
-// comparison questions, and Latin script for Latin-script questions.
+// comparison questions; a Latin-script question gets the checked answer
+// in Latin letters.
 func TestComposePromptCarriesAnswerRules(t *testing.T) {
-	f := &fakeLLM{reply: "Өлім жазасына тыйым салынған [kz2026:17:3]."}
+	f := &fakeLLM{}
 	c, _ := composer(t, f, 0)
 
 	// Retrieval flagged a comparison, but the question compares nothing:
@@ -371,7 +385,8 @@ func TestComposePromptCarriesAnswerRules(t *testing.T) {
 	}
 	msgs := f.lastCall(t)
 	sys, user := msgs[0].Content, msgs[len(msgs)-1].Content
-	for _, rule := range []string{"Start with one sentence that answers the question", "Cite and use only the passages that answer", "answer for that condition", "do not repeat it"} {
+	for _, rule := range []string{"Begin with one sentence that answers the question", "the number, the subject and the condition",
+		"Cite and use only the passages that answer", "answer for that condition", "do not repeat it"} {
 		if !strings.Contains(sys, rule) {
 			t.Errorf("system prompt lacks %q", rule)
 		}
@@ -383,24 +398,22 @@ func TestComposePromptCarriesAnswerRules(t *testing.T) {
 		t.Errorf("the 1995 citation survived: %v %q", res.Sources, res.Body)
 	}
 
-	// A Latin-script Kazakh question: the model is asked for Latin, and a
-	// Latin answer passes the script check, with citations in Latin too.
+	// A Latin-script Kazakh question: the model writes Kazakh in Cyrillic,
+	// which the check reads, and the reader gets it in Latin letters,
+	// while streaming too.
 	req = deathPenalty(t, corpus.KK)
 	req.Question = "Olim jazasy bar ma?"
-	f.reply = "Joq, ölım jazasyna tyiym salynğan [kz2026:17:3]."
-	res, err = c.Compose(context.Background(), req, nil)
+	f.reply = "Жоқ, өлім жазасына тыйым салынған [kz2026:17:3]. Әркімнің өмір сүруге құқығы бар [kz2026:17:1]."
+	var shown []string
+	res, err = c.Compose(context.Background(), req, func(s string) { shown = append(shown, s) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sys := f.lastCall(t)[0].Content; !strings.Contains(sys, "Latin script") {
-		t.Errorf("system prompt does not ask for Latin:\n%s", sys)
-	}
-	if res.Mode != ModeLLM || !res.Latin || res.Body != "Joq, ölım jazasyna tyiym salynğan (17-bap, 3-tarmaq)." {
+	if res.Mode != ModeLLM || !res.Latin || res.Body != "Joq, ölım jazasyna tyiym salynğan (17-bap, 3-tarmaq). Ärkımnıñ ömır süruge qūqyğy bar (17-bap, 1-tarmaq)." ||
+		strings.ContainsFunc(res.Note, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
 		t.Errorf("latin result = %+v", res)
 	}
-	// The same answer in Cyrillic to a Latin question is not in its script.
-	f.reply = "Жоқ, өлім жазасына тыйым салынған [kz2026:17:3]."
-	if res, _ = c.Compose(context.Background(), req, nil); res.Mode != ModeExtractive || !res.Latin {
-		t.Errorf("a Cyrillic answer to a Latin question = %+v", res)
+	if len(shown) == 0 || strings.ContainsFunc(shown[len(shown)-1], func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+		t.Errorf("streamed text not in Latin: %q", shown)
 	}
 }

@@ -196,6 +196,9 @@ type candidate struct {
 	keys  [][]string // search keys of each unit
 	score []float64  // how well each unit answers
 	best  int        // the unit that answers best
+	// fact marks the units that state a number a "how many?" question
+	// asks for (a number and a word of the question): quotes keep them.
+	fact []bool
 }
 
 func newCandidate(p Passage, rd reading) candidate {
@@ -206,6 +209,7 @@ func newCandidate(p Passage, rd reading) candidate {
 		c.keys[i] = textkit.Terms(u, textLang(p.Lang))
 	}
 	c.score = make([]float64, len(c.units))
+	c.fact = make([]bool, len(c.units))
 	for i := range c.units {
 		c.score[i] = c.unitScore(i, rd.terms) + 0.5*c.unitScore(i, rd.context)
 		switch {
@@ -213,7 +217,8 @@ func newCandidate(p Passage, rd reading) candidate {
 			// "How many / from what age?" is answered by a number,
 			// even where the question's words are not ("возраст" ~ "лет").
 			c.score[i] += numberBonus
-		case rd.kind == kindPermission && c.score[i] > 0 && hasMarker(c.units[i], vocab.Conditions):
+			c.fact[i] = c.score[i] > numberBonus
+		case rd.kind == kindPermission && c.score[i] > 0 && hasMarker(c.units[i], book.Conditions):
 			c.score[i]++
 		}
 	}
@@ -433,12 +438,19 @@ func (c candidate) quote() string {
 	if runeLen(text) <= quoteRunes {
 		return text
 	}
-	// The units that answer stay whole, however long.
+	// The units that answer, and those stating an asked-for number, stay
+	// whole, however long.
 	keep := map[int]bool{}
 	total := 0
 	for _, i := range c.leadUnits() {
 		keep[i] = true
 		total += runeLen(c.units[i])
+	}
+	for i, f := range c.fact {
+		if f && !keep[i] {
+			keep[i] = true
+			total += runeLen(c.units[i])
+		}
 	}
 	if isListIntro(c.units[0]) {
 		keep[0] = true

@@ -440,15 +440,15 @@ func TestRelated(t *testing.T) {
 }
 
 func TestVocabularyRejectsMissingPhrases(t *testing.T) {
-	if _, err := parseVocabulary(phrasesYAML); err != nil {
+	if _, err := parsePhraseBook(phrasesYAML); err != nil {
 		t.Fatalf("embedded phrases: %v", err)
 	}
 	bad := strings.Replace(string(phrasesYAML), `  premise: "Я могу`, `  premise_x: "Я могу`, 1)
-	if _, err := parseVocabulary([]byte(bad)); err == nil {
+	if _, err := parsePhraseBook([]byte(bad)); err == nil {
 		t.Errorf("a phrase file with an unknown key and no ru.premise was accepted")
 	}
 	noPremise := strings.Replace(string(phrasesYAML), `  premise: "Я могу передать только то, что написано в Конституции. А в ней сказано: {text} ({ref})."`, `  premise: ""`, 1)
-	if _, err := parseVocabulary([]byte(noPremise)); err == nil || !strings.Contains(err.Error(), "ru.premise") {
+	if _, err := parsePhraseBook([]byte(noPremise)); err == nil || !strings.Contains(err.Error(), "ru.premise") {
 		t.Errorf("an empty ru.premise gave %v", err)
 	}
 }
@@ -490,5 +490,25 @@ func TestAbstainTo(t *testing.T) {
 	}
 	if res := AbstainTo(Request{Question: "Какая завтра погода?", Lang: corpus.RU}); res.Latin || res.Lead != phrasesFor(corpus.RU).Abstain {
 		t.Errorf("Russian abstention = %+v", res)
+	}
+}
+
+// A "how many?" question keeps every sentence of the point that states a
+// number with the question's words, beyond the usual length of a quote.
+func TestQuoteKeepsEveryAskedNumber(t *testing.T) {
+	p := pt("51", "2", corpus.RU, "", "В случае досрочного освобождения Президента от должности по его собственному желанию, по состоянию здоровья, "+
+		"вследствие стойкой неспособности исполнять обязанности или в связи с отрешением, а также в случае его смерти "+
+		"Курултай в течение семи дней со дня освобождения объявляет выборы Президента и назначает дату выборов Президента. "+
+		"Выборы проводятся в течение двух месяцев со дня принятия Курултаем соответствующего решения. "+
+		"Порядок проведения выборов определяется конституционным законом о выборах, который принимает Курултай.", 1)
+	res := Extractive(Request{Question: "через сколько проводятся выборы президента, если он ушел досрочно?", Lang: corpus.RU, Passages: []Passage{p}})
+	q := res.Quotes[0].Text
+	for _, want := range []string{"в течение семи дней", "Выборы проводятся в течение двух месяцев со дня принятия Курултаем соответствующего решения."} {
+		if !strings.Contains(q, want) {
+			t.Errorf("quote %q lacks %q", q, want)
+		}
+	}
+	if strings.Contains(q, "Порядок проведения выборов") {
+		t.Errorf("quote kept a sentence with no number: %q", q)
 	}
 }

@@ -14,7 +14,7 @@ func toLatin(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		l, ok := vocab.latin[unicode.ToLower(r)]
+		l, ok := book.latin[unicode.ToLower(r)]
 		if !ok {
 			b.WriteRune(r)
 			continue

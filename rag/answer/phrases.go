@@ -46,9 +46,9 @@ type rewrite struct {
 // docLabel names a document by its year: "Конституция 1995 г.".
 func (p phrases) docLabel(year string) string { return fill(p.DocLabel, "year", year) }
 
-// vocabulary is phrases.yaml: the phrases of both languages and the word
+// phraseBook is phrases.yaml: the phrases of both languages and the word
 // lists that read a question.
-type vocabulary struct {
+type phraseBook struct {
 	RU    phrases `yaml:"ru"`
 	KK    phrases `yaml:"kk"`
 	Kinds struct {
@@ -70,21 +70,21 @@ type vocabulary struct {
 	folded map[string]string
 }
 
-// vocab is read once from the embedded file; it is never changed after.
-var vocab = mustVocabulary(phrasesYAML)
+// book is read once from the embedded file; it is never changed after.
+var book = mustPhraseBook(phrasesYAML)
 
-func mustVocabulary(data []byte) *vocabulary {
-	v, err := parseVocabulary(data)
+func mustPhraseBook(data []byte) *phraseBook {
+	v, err := parsePhraseBook(data)
 	if err != nil {
 		panic(err) // the embedded file is part of the build
 	}
 	return v
 }
 
-// parseVocabulary reads phrases.yaml and checks that every phrase an
+// parsePhraseBook reads phrases.yaml and checks that every phrase an
 // answer needs is there.
-func parseVocabulary(data []byte) (*vocabulary, error) {
-	var v vocabulary
+func parsePhraseBook(data []byte) (*phraseBook, error) {
+	var v phraseBook
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&v); err != nil {
@@ -131,9 +131,9 @@ func parseVocabulary(data []byte) (*vocabulary, error) {
 
 func phrasesFor(lang corpus.Lang) phrases {
 	if lang == corpus.KK {
-		return vocab.KK
+		return book.KK
 	}
-	return vocab.RU
+	return book.RU
 }
 
 // fill puts value in place of {name} in a template.
@@ -172,8 +172,8 @@ func kindOf(question string) kind {
 		kind    kind
 		markers []string
 	}{
-		{kindNumber, vocab.Kinds.Number},
-		{kindPermission, vocab.Kinds.Permission},
+		{kindNumber, book.Kinds.Number},
+		{kindPermission, book.Kinds.Permission},
 	} {
 		if hasMarker(question, km.markers) {
 			return km.kind
@@ -198,7 +198,7 @@ func hasMarker(text string, markers []string) bool {
 
 // foldedMarker is a marker folded, from the table made at load.
 func foldedMarker(m string) string {
-	if f, ok := vocab.folded[m]; ok {
+	if f, ok := book.folded[m]; ok {
 		return f
 	}
 	return foldText(m)

@@ -35,12 +35,10 @@ func newPrompter() prompter {
 // ready-made citation.
 func (p prompter) messages(req Request) ([]llm.Message, error) {
 	var sys strings.Builder
-	latin := read(req).latin
 	err := p.system.Execute(&sys, struct {
 		Language string
-		Latin    bool
 		Compare  bool
-	}{languageName(req.Lang, latin), latin, req.Compare})
+	}{languageName(req.Lang), req.Compare})
 	if err != nil {
 		return nil, fmt.Errorf("rendering system prompt: %w", err)
 	}
@@ -77,11 +75,8 @@ func citationID(r corpus.Ref) string {
 	return r.Doc + ":" + r.Article + ":" + r.Point
 }
 
-func languageName(lang corpus.Lang, latin bool) string {
-	switch {
-	case lang == corpus.KK && latin:
-		return "Kazakh (Latin script, the 2021 Kazakh Latin alphabet)"
-	case lang == corpus.KK:
+func languageName(lang corpus.Lang) string {
+	if lang == corpus.KK {
 		return "Kazakh (Cyrillic script)"
 	}
 	return "Russian"

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"strings"
-	"unicode"
 
 	"atazan/corpus"
 	"atazan/rag/textkit"
@@ -59,10 +58,10 @@ func read(req Request) reading {
 // constitutions side by side ("что изменилось", "1995 жылғы…").
 func comparesDocs(question string) bool {
 	q := strings.ToLower(question)
-	for _, n := range vocab.NotComparison {
+	for _, n := range book.NotComparison {
 		q = strings.ReplaceAll(q, n, " ")
 	}
-	return hasMarker(q, vocab.Comparison)
+	return hasMarker(q, book.Comparison)
 }
 
 func textLang(lang corpus.Lang) textkit.Lang {
@@ -80,12 +79,12 @@ func continues(question string) bool {
 		return false
 	}
 	first, last := textkit.Fold(ws[0]), textkit.Fold(ws[len(ws)-1])
-	for _, o := range vocab.FollowUp.Openers {
+	for _, o := range book.FollowUp.Openers {
 		if f := foldedMarker(o); f == first || (strings.Contains(f, " ") && strings.HasPrefix(foldText(question), f+" ")) {
 			return true
 		}
 	}
-	for _, e := range vocab.FollowUp.Endings {
+	for _, e := range book.FollowUp.Endings {
 		if textkit.Fold(e) == last {
 			return true
 		}
@@ -97,7 +96,7 @@ func continues(question string) bool {
 // что президента можно избирать два раза") and returns the claim.
 func instructionClaim(text string) (string, bool) {
 	lower := strings.ToLower(text)
-	for _, m := range vocab.Instructions {
+	for _, m := range book.Instructions {
 		i := strings.Index(lower, m)
 		if i < 0 {
 			continue
@@ -107,7 +106,7 @@ func instructionClaim(text string) (string, bool) {
 	}
 	// Latin-script Kazakh: the marker is matched on the folded text.
 	folded := foldText(text)
-	for _, m := range vocab.Instructions {
+	for _, m := range book.Instructions {
 		if f := foldedMarker(m); f != "" {
 			if i := strings.Index(folded, f); i >= 0 {
 				return strings.TrimSpace(folded[:i] + " " + folded[i+len(f):]), true
@@ -115,8 +114,4 @@ func instructionClaim(text string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’'
 }

@@ -1,0 +1,81 @@
+package rag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+
+	"github.com/philippgille/chromem-go"
+
+	"atazan/rag/bank"
+)
+
+// bankVectors keeps the bank's answerable questions as vectors in the
+// relevance model's space, in an in-memory chromem-go collection: the
+// nearest bank questions vote for their articles. Unlike BM25 over the same
+// questions it matches by learnt meaning — "менты", "полиция" and
+// "правоохранительные органы" lie close once the bank has taught the model
+// they answer alike.
+type bankVectors struct {
+	col   *chromem.Collection
+	items []bank.Item
+}
+
+// bankNeighbours is how many nearest bank questions vote.
+const bankNeighbours = 20
+
+func newBankVectors(ctx context.Context, b *bank.Bank, rel *relevance) (*bankVectors, error) {
+	db := chromem.NewDB()
+	noEmbed := func(context.Context, string) ([]float32, error) {
+		return nil, errors.New("bank vectors come from the relevance model")
+	}
+	col, err := db.CreateCollection("bank", nil, noEmbed)
+	if err != nil {
+		return nil, fmt.Errorf("creating the bank's vector collection: %w", err)
+	}
+	x := &bankVectors{col: col}
+	var docs []chromem.Document
+	for _, it := range b.Items {
+		if it.OffTopic() {
+			continue
+		}
+		id := strconv.Itoa(len(x.items))
+		x.items = append(x.items, it)
+		docs = append(docs, chromem.Document{ID: id, Content: it.Q, Embedding: rel.model.Embed(textFeatures(it.Q, bankLang(it)))})
+	}
+	if len(docs) > 0 {
+		if err := col.AddDocuments(ctx, docs, runtime.NumCPU()); err != nil {
+			return nil, fmt.Errorf("adding bank vectors: %w", err)
+		}
+	}
+	return x, nil
+}
+
+// votes scores articles by their nearest bank questions' similarity,
+// scaled from the farthest to the nearest neighbour.
+func (x *bankVectors) votes(ctx context.Context, v []float32) (map[articleKey]float64, error) {
+	n := min(bankNeighbours, x.col.Count())
+	if n == 0 {
+		return nil, nil
+	}
+	res, err := x.col.QueryEmbedding(ctx, v, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("querying bank vectors: %w", err)
+	}
+	hi, lo := res[0].Similarity, res[len(res)-1].Similarity
+	out := map[articleKey]float64{}
+	for _, r := range res {
+		i, _ := strconv.Atoi(r.ID)
+		s := 1.0
+		if hi > lo {
+			s = float64((r.Similarity - lo) / (hi - lo))
+		}
+		for _, g := range x.items[i].Gold {
+			ak := articleKey{g.Doc, g.Article}
+			out[ak] = max(out[ak], s)
+		}
+	}
+	return out, nil
+}
