@@ -111,12 +111,6 @@ func Abstain(lang corpus.Lang) Result {
 	return abstain(reading{lang: answerLang(lang)})
 }
 
-// AbstainTo is Abstain in the script of the question: a Latin-script
-// Kazakh question is told in Latin letters.
-func AbstainTo(req Request) Result {
-	return abstain(read(req))
-}
-
 func abstain(rd reading) Result {
 	p := phrasesFor(rd.lang)
 	res := Result{Lang: rd.lang, Mode: ModeAbstain, Lead: p.Abstain, Note: p.Hint, Sources: []corpus.Ref{}, Latin: rd.latin}

@@ -483,16 +483,6 @@ func TestAnswerSentenceShortensOfficialNames(t *testing.T) {
 	}
 }
 
-func TestAbstainTo(t *testing.T) {
-	res := AbstainTo(Request{Question: "erten kün qandai aua raiy bolady?", Lang: corpus.KK})
-	if res.Mode != ModeAbstain || !res.Latin || !strings.HasPrefix(res.Lead, "Būl mäsele Konstitutsiiada") {
-		t.Errorf("Latin-script abstention = %+v", res)
-	}
-	if res := AbstainTo(Request{Question: "Какая завтра погода?", Lang: corpus.RU}); res.Latin || res.Lead != phrasesFor(corpus.RU).Abstain {
-		t.Errorf("Russian abstention = %+v", res)
-	}
-}
-
 // A "how many?" question keeps every sentence of the point that states a
 // number with the question's words, beyond the usual length of a quote.
 func TestQuoteKeepsEveryAskedNumber(t *testing.T) {
