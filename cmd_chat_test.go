@@ -23,7 +23,7 @@ func TestChat(t *testing.T) {
 		return code, out.String(), errb.String()
 	}
 
-	code, out, errs := chat("Со скольки лет можно работать по трудовому договору?\n1\n")
+	code, out, errs := chat("Можно ли работать по трудовому договору с шестнадцати лет?\n1\n")
 	if code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, errs)
 	}

@@ -17,6 +17,7 @@ import (
 	"atazan/bot"
 	"atazan/bot/telegram"
 	"atazan/bot/whatsapp"
+	"atazan/bot/whatsappcloud"
 	"atazan/config"
 	"atazan/corpus"
 	"atazan/httpapi"
@@ -201,6 +202,9 @@ func (s *server) startTelegram(core *bot.Core) error {
 }
 
 func (s *server) startWhatsApp(core *bot.Core) error {
+	if s.e.cfg.WhatsApp.UsesCloud() {
+		return s.startWhatsAppCloud(core)
+	}
 	session, err := whatsapp.OpenSession(s.ctx, s.e.cfg.DataDir, s.e.cfg.WhatsAppDSN(), s.e.log)
 	if err != nil {
 		return err
@@ -210,6 +214,21 @@ func (s *server) startWhatsApp(core *bot.Core) error {
 	if err != nil {
 		return err
 	}
+	s.web.AddCheck("whatsapp", a.Check)
+	s.group.Go(func() error { return a.Run(s.ctx) })
+	return nil
+}
+
+func (s *server) startWhatsAppCloud(core *bot.Core) error {
+	c := s.e.cfg.WhatsApp.Cloud
+	a, err := whatsappcloud.New(whatsappcloud.Options{
+		Core: core, Token: c.Token, PhoneNumberID: c.PhoneNumberID, AppSecret: c.AppSecret, VerifyToken: c.VerifyToken,
+		GraphURL: c.GraphURL, APIVersion: c.APIVersion, Log: s.e.log, Metrics: s.metrics,
+	})
+	if err != nil {
+		return err
+	}
+	s.web.Handle(whatsappcloud.WebhookPath, a.WebhookHandler())
 	s.web.AddCheck("whatsapp", a.Check)
 	s.group.Go(func() error { return a.Run(s.ctx) })
 	return nil

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/mdp/qrterminal/v3"
+	"go.mau.fi/whatsmeow/store"
 
 	"atazan/bot/whatsapp"
+	"atazan/config"
 )
 
 const whatsappUsage = `usage:
@@ -34,6 +36,9 @@ func runWhatsApp(ctx context.Context, e *env) error {
 }
 
 func runWhatsAppLink(ctx context.Context, e *env, args []string) error {
+	if err := webModeOnly(e, "link"); err != nil {
+		return err
+	}
 	fs := flag.NewFlagSet("whatsapp link", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	phone := fs.String("phone", "", "link with an 8-character pairing code for this number (+77011234567) instead of a QR code")
@@ -88,10 +93,15 @@ func runWhatsAppStatus(ctx context.Context, e *env) error {
 	}
 	fmt.Fprintf(e.stdout, "Linked to +%s as %q (session store: %s); enabled in serve: %v\n",
 		dev.ID.User, dev.PushName, sess.Where(), e.cfg.WhatsApp.Enabled)
+	fmt.Fprintf(e.stdout, "WhatsApp Web version this build presents: %s (if WhatsApp calls it outdated: go get go.mau.fi/whatsmeow@latest)\n",
+		store.GetWAVersion())
 	return nil
 }
 
 func runWhatsAppUnlink(ctx context.Context, e *env) error {
+	if err := webModeOnly(e, "unlink"); err != nil {
+		return err
+	}
 	sess, err := openWhatsAppSession(ctx, e)
 	if err != nil {
 		return err
@@ -108,4 +118,13 @@ func runWhatsAppUnlink(ctx context.Context, e *env) error {
 // for it (config.WhatsAppDSN: PostgreSQL, else SQLite in the data dir).
 func openWhatsAppSession(ctx context.Context, e *env) (*whatsapp.Session, error) {
 	return whatsapp.OpenSession(ctx, e.cfg.DataDir, e.cfg.WhatsAppDSN(), e.log)
+}
+
+// webModeOnly refuses linking commands when WhatsApp runs on the Cloud API.
+func webModeOnly(e *env, sub string) error {
+	if e.cfg.WhatsApp.Mode != config.ModeCloud {
+		return nil
+	}
+	return fmt.Errorf("ATAZAN_WHATSAPP_MODE=cloud: the Cloud API needs no linked phone, its number is set up "+
+		"in Meta's WhatsApp Manager (docs/whatsapp.md); \"whatsapp %s\" is for ATAZAN_WHATSAPP_MODE=web", sub)
 }

@@ -41,3 +41,14 @@ func TestWhatsAppCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestWhatsAppLinkInCloudMode(t *testing.T) {
+	env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_WHATSAPP_MODE": "cloud"}
+	for _, sub := range []string{"link", "unlink"} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"whatsapp", sub}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+		if code != 1 || !strings.Contains(stderr.String(), "Cloud API needs no linked phone") {
+			t.Errorf("whatsapp %s in cloud mode: exit %d, stderr %s", sub, code, &stderr)
+		}
+	}
+}

@@ -167,7 +167,7 @@ func TestReindexKeepsAnsweringAndReportsProgress(t *testing.T) {
 	progress := h.press(admin, activate.Data)
 	waitFor(t, progress, "Всё ещё индексирую")
 	// Questions are answered while the index is rebuilt.
-	if got := h.send("u1", "Со скольки лет можно работать?").text(); !strings.Contains(got, "шестнадцати") {
+	if got := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?").text(); !strings.Contains(got, "шестнадцати") {
 		t.Errorf("question during re-indexing: %s", got)
 	}
 	close(gate)
@@ -176,14 +176,14 @@ func TestReindexKeepsAnsweringAndReportsProgress(t *testing.T) {
 
 func TestStatsAndExport(t *testing.T) {
 	h := newHarness(t)
-	h.send("u1", "Со скольки лет можно работать?")
+	h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	r := h.send("u2", "со скольки лет можно работать").last()
 	h.send("u3", "Неше жастан жұмыс істеуге болады?")
 	down, _ := action(r, "fb:down:")
 	h.press("u2", down.Data)
 
 	got := h.send(admin, "/stats").text()
-	for _, want := range []string{"Вопросов сегодня: 3, за 7 дней: 3", "kk: 1, ru: 2", "1. Со скольки лет можно работать? (2)", "Ответы с 👎", "со скольки лет можно работать →"} {
+	for _, want := range []string{"Вопросов сегодня: 3, за 7 дней: 3", "kk: 1, ru: 2", "1. Можно ли работать по трудовому договору с шестнадцати лет? (2)", "Ответы с 👎", "со скольки лет можно работать →"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("/stats lacks %q:\n%s", want, got)
 		}

@@ -14,7 +14,7 @@ import (
 
 func TestAnswerHasCitationsAndButtons(t *testing.T) {
 	h := newHarness(t)
-	out := h.send("u1", "Со скольки лет можно работать?")
+	out := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	r := out.last()
 	if !strings.Contains(r.Plain(), "ст. 2, п. 2") || !strings.Contains(r.Plain(), "Источники: ст. 2, п. 2") {
 		t.Errorf("answer lacks its citation:\n%s", r.Plain())
@@ -63,13 +63,13 @@ func TestAbstainHasNoArticleButtons(t *testing.T) {
 
 func TestFollowUpsGetRecentTurns(t *testing.T) {
 	h := newHarness(t, func(b *config.Bot) { b.HistoryTurns = 2 })
-	h.send("u1", "Со скольки лет можно работать?")
+	h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	h.send("u1", "А по договору?")
 	h.restart() // turns are stored, not kept in memory
 	h.send("u1", "А если мне 17?")
 	q := h.engine.asked()
 	hist := q[2].History
-	if len(hist) != 2 || hist[0].Question != "Со скольки лет можно работать?" || hist[1].Question != "А по договору?" {
+	if len(hist) != 2 || hist[0].Question != "Можно ли работать по трудовому договору с шестнадцати лет?" || hist[1].Question != "А по договору?" {
 		t.Fatalf("history = %+v, want the two earlier questions, oldest first", hist)
 	}
 	if !strings.Contains(hist[0].Answer, "шестнадцати") {
@@ -95,23 +95,23 @@ func TestRateLimit(t *testing.T) {
 	h := newHarness(t, func(b *config.Bot) { b.RatePerMinute = 2 })
 	h.clock.t = h.clock.t.Truncate(time.Minute)
 	for range 2 {
-		h.send("u1", "Со скольки лет можно работать?")
+		h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	}
-	got := h.send("u1", "Со скольки лет можно работать?").text()
+	got := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?").text()
 	if !strings.Contains(got, "Подождите минуту") {
 		t.Errorf("3rd question in a minute: %s", got)
 	}
 	if n := len(h.engine.asked()); n != 2 {
 		t.Errorf("engine asked %d times, want 2", n)
 	}
-	if got := h.send("u2", "Со скольки лет можно работать?").text(); strings.Contains(got, "Подождите") {
+	if got := h.send("u2", "Можно ли работать по трудовому договору с шестнадцати лет?").text(); strings.Contains(got, "Подождите") {
 		t.Errorf("another user was limited")
 	}
 	if got := h.send("u1", "/article 2").text(); !strings.Contains(got, "Статья 2") {
 		t.Errorf("commands are limited too: %s", got)
 	}
 	h.clock.advance(time.Minute)
-	if got := h.send("u1", "Со скольки лет можно работать?").text(); strings.Contains(got, "Подождите") {
+	if got := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?").text(); strings.Contains(got, "Подождите") {
 		t.Errorf("still limited a minute later")
 	}
 }
@@ -156,7 +156,7 @@ func TestMessagesThatAreNotQuestions(t *testing.T) {
 func TestEngineFailureIsAnsweredPolitely(t *testing.T) {
 	h := newHarness(t)
 	h.engine.fail = true
-	if got := h.send("u1", "Со скольки лет можно работать?").text(); !strings.Contains(got, "что-то пошло не так") {
+	if got := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?").text(); !strings.Contains(got, "что-то пошло не так") {
 		t.Errorf("reply on engine failure: %s", got)
 	}
 }
@@ -170,7 +170,7 @@ func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 	h.engine.stream = words
 	h.engine.onPartial = func() { h.clock.advance(250 * time.Millisecond) } // 20 partials over 5 s
 	out := &recorder{canEdit: true}
-	if err := h.core.Handle(context.Background(), Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Со скольки лет можно работать?"}, out); err != nil {
+	if err := h.core.Handle(context.Background(), Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Можно ли работать по трудовому договору с шестнадцати лет?"}, out); err != nil {
 		t.Fatal(err)
 	}
 	ev := out.all()
@@ -198,7 +198,7 @@ func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 
 	// A messenger that cannot edit gets one message.
 	plain := &recorder{}
-	h.core.Handle(context.Background(), Incoming{Platform: WhatsApp, ChatID: "w", UserID: "w", Text: "Со скольки лет можно работать?"}, plain)
+	h.core.Handle(context.Background(), Incoming{Platform: WhatsApp, ChatID: "w", UserID: "w", Text: "Можно ли работать по трудовому договору с шестнадцати лет?"}, plain)
 	if ev := plain.all(); len(ev) != 1 || ev[0].edit {
 		t.Errorf("non-editing responder got %d events", len(ev))
 	}
@@ -206,15 +206,15 @@ func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 
 func TestForwardedQuestionIsQuoted(t *testing.T) {
 	h := newHarness(t)
-	out := h.handle(Incoming{Platform: Telegram, ChatID: "v", UserID: "v", Text: "Со скольки лет можно работать?", IsForwarded: true, ForwardedFrom: "Айгерим"})
+	out := h.handle(Incoming{Platform: Telegram, ChatID: "v", UserID: "v", Text: "Можно ли работать по трудовому договору с шестнадцати лет?", IsForwarded: true, ForwardedFrom: "Айгерим"})
 	r := out.last()
-	if first := r.Paragraphs[0]; len(first) != 1 || !first[0].Italic || !strings.Contains(first[0].Text, "«Со скольки лет можно работать?»") {
+	if first := r.Paragraphs[0]; len(first) != 1 || !first[0].Italic || !strings.Contains(first[0].Text, "«Можно ли работать по трудовому договору с шестнадцати лет?»") {
 		t.Errorf("forwarded answer does not start with the question: %+v", r.Paragraphs[0])
 	}
 	if !strings.HasPrefix(r.ShareText, "Вопрос: «Со скольки") || strings.Contains(r.ShareText, "Айгерим") {
 		t.Errorf("share text = %q", r.ShareText)
 	}
-	if q := h.engine.asked(); q[0].Text != "Со скольки лет можно работать?" {
+	if q := h.engine.asked(); q[0].Text != "Можно ли работать по трудовому договору с шестнадцати лет?" {
 		t.Errorf("engine asked %q", q[0].Text)
 	}
 }
@@ -222,8 +222,8 @@ func TestForwardedQuestionIsQuoted(t *testing.T) {
 func TestMentionUnderSomeonesQuestion(t *testing.T) {
 	h := newHarness(t)
 	h.handle(Incoming{Platform: Telegram, ChatID: "g", UserID: "v", IsGroup: true, Mentioned: true,
-		Text: "@atazan_bot", ReplyTo: "Со скольки лет можно работать?"})
-	if q := h.engine.asked(); len(q) != 1 || q[0].Text != "Со скольки лет можно работать?" {
+		Text: "@atazan_bot", ReplyTo: "Можно ли работать по трудовому договору с шестнадцати лет?"})
+	if q := h.engine.asked(); len(q) != 1 || q[0].Text != "Можно ли работать по трудовому договору с шестнадцати лет?" {
 		t.Errorf("engine asked %+v, want the replied-to question", q)
 	}
 	h.handle(Incoming{Platform: Telegram, ChatID: "g", UserID: "v", IsGroup: true, Mentioned: true, Text: "@atazan_bot что такое Курултай?"})
@@ -256,7 +256,7 @@ func TestShouldAnswer(t *testing.T) {
 
 func TestInlineCards(t *testing.T) {
 	h := newHarness(t)
-	cards, err := h.core.Inline(context.Background(), Incoming{Platform: Telegram, UserID: "v", Text: "Со скольки лет можно работать?"})
+	cards, err := h.core.Inline(context.Background(), Incoming{Platform: Telegram, UserID: "v", Text: "Можно ли работать по трудовому договору с шестнадцати лет?"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestInlineCards(t *testing.T) {
 
 func TestFeedbackIsStoredWithTheAnswer(t *testing.T) {
 	h := newHarness(t)
-	r := h.send("u1", "Со скольки лет можно работать?").last()
+	r := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?").last()
 	down, _ := action(r, "fb:down:")
 	if got := h.press("u1", down.Data).text(); !strings.Contains(got, "Спасибо") {
 		t.Errorf("vote reply: %s", got)
@@ -290,7 +290,7 @@ func TestFeedbackIsStoredWithTheAnswer(t *testing.T) {
 		t.Fatalf("feedback = %+v, %v", rows, err)
 	}
 	f := rows[0]
-	if f.Vote != -1 || f.Answer.Question != "Со скольки лет можно работать?" || !strings.Contains(f.Answer.Text, "шестнадцати") ||
+	if f.Vote != -1 || f.Answer.Question != "Можно ли работать по трудовому договору с шестнадцати лет?" || !strings.Contains(f.Answer.Text, "шестнадцати") ||
 		strings.Join(f.Answer.Sources, ",") != "kz2026/2/2" {
 		t.Errorf("stored feedback = %+v", f)
 	}
@@ -428,7 +428,7 @@ func TestCheckedSpans(t *testing.T) {
 // per question: language, rate limit, history, storing the answer, rendering.
 func BenchmarkHandleQuestion(b *testing.B) {
 	h := newHarness(b)
-	in := Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Со скольки лет можно работать?"}
+	in := Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Можно ли работать по трудовому договору с шестнадцати лет?"}
 	for b.Loop() {
 		if err := h.core.Handle(context.Background(), in, &recorder{}); err != nil {
 			b.Fatal(err)

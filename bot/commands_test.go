@@ -96,7 +96,7 @@ func TestQuestionLanguage(t *testing.T) {
 		question string
 		want     string
 	}{
-		{"russian question", "kk", "", "Со скольки лет можно работать?", "ru"},
+		{"russian question", "kk", "", "Можно ли работать по трудовому договору с шестнадцати лет?", "ru"},
 		{"kazakh question", "ru", "", "Неше жастан жұмыс істеуге болады?", "kk"},
 		{"latin kazakh question", "ru", "", "Qansha jastan jumys isteuge bolady?", "kk"},
 		{"unclear question, saved preference decides", "kk", "ru", "16?", "kk"},
@@ -143,7 +143,7 @@ func TestConversationLanguageBreaksTies(t *testing.T) {
 func TestForgetDeletesEverything(t *testing.T) {
 	h := newHarness(t)
 	h.send("u1", "/lang kk")
-	out := h.send("u1", "Со скольки лет можно работать?")
+	out := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	fb, _ := action(out.last(), "fb:down:")
 	h.press("u1", fb.Data)
 	if got := h.send("u1", "/forget").text(); !strings.Contains(got, "жойдым") {

@@ -101,7 +101,7 @@ func TestProposeFlow(t *testing.T) {
 	if out = h.press("u1", "prop:send"); !strings.Contains(out.text(), "уже нет") {
 		t.Errorf("second send: %q", out.text())
 	}
-	h.send("u1", "Со скольки лет можно работать?")
+	h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	if n := len(h.engine.asked()); n != 1 {
 		t.Errorf("after the proposal the engine was asked %d questions, want 1", n)
 	}
@@ -348,7 +348,7 @@ func TestModerationExportForget(t *testing.T) {
 
 func TestProposeButtonUnderAnswer(t *testing.T) {
 	h := newHarness(t)
-	out := h.send("u1", "Со скольки лет можно работать?")
+	out := h.send("u1", "Можно ли работать по трудовому договору с шестнадцати лет?")
 	a, ok := action(out.last(), "prop:new:")
 	if !ok || a.Data != "prop:new:ru:2" {
 		t.Fatalf("answer buttons = %v", out.last().Actions)
@@ -375,7 +375,7 @@ func TestProposeButtonUnderAnswer(t *testing.T) {
 // for a draft in its chat (SQLite), when there is none.
 func BenchmarkDraftCheck(b *testing.B) {
 	h := newHarness(b)
-	in := Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Со скольки лет можно работать?"}
+	in := Incoming{Platform: Telegram, ChatID: "u1", UserID: "u1", Text: "Можно ли работать по трудовому договору с шестнадцати лет?"}
 	for b.Loop() {
 		if handled, err := h.core.proposalInput(context.Background(), in, &recorder{}); handled || err != nil {
 			b.Fatal(handled, err)

@@ -58,13 +58,13 @@ func TestSmallTalkIsAnsweredWithoutTheEngine(t *testing.T) {
 		text  string
 		want  string
 	}{
-		{"greeting after a question is not a follow-up", "Со скольки лет можно работать?", "салем", "Конституция туралы сұрағыңызды"},
+		{"greeting after a question is not a follow-up", "Можно ли работать по трудовому договору с шестнадцати лет?", "салем", "Конституция туралы сұрағыңызды"},
 		{"russian greeting", "", "Привет!", "Задайте вопрос о Конституции"},
 		{"kazakh thanks", "", "рақмет", "Оқасы жоқ"},
 		{"russian thanks", "", "спасибо", "Пожалуйста"},
 		{"goodbye", "", "сау бол", "Сау болыңыз"},
 		{"emoji takes the chat's language", "Неше жастан жұмыс істеуге болады?", "👍", "Жарайды"},
-		{"ok takes the chat's language", "Со скольки лет можно работать?", "ок", "Хорошо"},
+		{"ok takes the chat's language", "Можно ли работать по трудовому договору с шестнадцати лет?", "ок", "Хорошо"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

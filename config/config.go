@@ -91,9 +91,36 @@ func (t Telegram) Enabled() bool { return t.Token != "" }
 // WhatsApp configures the WhatsApp adapter.
 type WhatsApp struct {
 	Enabled bool `yaml:"enabled" env:"ATAZAN_WHATSAPP_ENABLED"`
+	// Mode picks the route to WhatsApp: ModeWeb (a linked device, as
+	// WhatsApp Web) or ModeCloud (Meta's WhatsApp Business Cloud API).
+	Mode string `yaml:"mode" env:"ATAZAN_WHATSAPP_MODE"`
 	// DSN is where the linked device's session is kept; see WhatsAppDSN.
-	DSN string `yaml:"dsn" env:"ATAZAN_WHATSAPP_DSN" secret:"true"`
+	DSN   string        `yaml:"dsn" env:"ATAZAN_WHATSAPP_DSN" secret:"true"`
+	Cloud WhatsAppCloud `yaml:"cloud"`
 }
+
+// The WhatsApp modes.
+const (
+	ModeWeb   = "web"
+	ModeCloud = "cloud"
+)
+
+// WhatsAppCloud configures the WhatsApp Business Cloud API adapter. Its
+// webhook is served at /whatsapp/webhook on the HTTP address.
+type WhatsAppCloud struct {
+	// Token is a system user's access token with whatsapp_business_messaging.
+	Token         string `yaml:"-" env:"ATAZAN_WHATSAPP_CLOUD_TOKEN" secret:"true"`
+	PhoneNumberID string `yaml:"phone_number_id" env:"ATAZAN_WHATSAPP_CLOUD_PHONE_NUMBER_ID"`
+	// AppSecret signs the webhook requests (X-Hub-Signature-256).
+	AppSecret string `yaml:"-" env:"ATAZAN_WHATSAPP_CLOUD_APP_SECRET" secret:"true"`
+	// VerifyToken is the word Meta repeats when the webhook is registered.
+	VerifyToken string `yaml:"-" env:"ATAZAN_WHATSAPP_CLOUD_VERIFY_TOKEN" secret:"true"`
+	GraphURL    string `yaml:"graph_url" env:"ATAZAN_WHATSAPP_CLOUD_GRAPH_URL"`
+	APIVersion  string `yaml:"api_version" env:"ATAZAN_WHATSAPP_CLOUD_API_VERSION"`
+}
+
+// UsesCloud reports whether WhatsApp runs over the Cloud API.
+func (w WhatsApp) UsesCloud() bool { return w.Enabled && w.Mode == ModeCloud }
 
 // WhatsAppDSN is the PostgreSQL DSN of the WhatsApp session store: the
 // WhatsApp DSN if set, else the shared database, so that replicas share one
@@ -111,6 +138,7 @@ func Default() Config {
 		DataDir:         "./data",
 		LogLevel:        "info",
 		HTTPAddr:        ":8080",
+		WhatsApp:        WhatsApp{Mode: ModeWeb, Cloud: WhatsAppCloud{GraphURL: "https://graph.facebook.com", APIVersion: "v24.0"}},
 		ShutdownTimeout: 30 * time.Second,
 		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
 		LLM:             LLM{Timeout: 30 * time.Second},

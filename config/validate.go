@@ -57,6 +57,9 @@ func ErrorCount(ps []Problem) int {
 // Telegram bot tokens look like "123456789:AA…" (digits, colon, 35 characters).
 var (
 	tokenPattern         = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]{30,}$`)
+	digitsPattern        = regexp.MustCompile(`^[0-9]+$`)
+	appSecretPattern     = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	graphVersionPattern  = regexp.MustCompile(`^v[0-9]+\.[0-9]+$`)
 	webhookSecretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 	adminPatterns        = map[string]*regexp.Regexp{
 		"tg": regexp.MustCompile(`^[0-9]+$`),
@@ -103,6 +106,7 @@ func (c Config) Validate() []Problem {
 	v.embed(c.Embed, c.LLM.APIKey)
 	v.bot(c.Bot)
 	v.telegram(c.Telegram)
+	v.whatsApp(c.WhatsApp)
 	if !c.Telegram.Enabled() && !c.WhatsApp.Enabled {
 		v.warn("ATAZAN_TELEGRAM_TOKEN", "no messenger is configured", "set a Telegram token or ATAZAN_WHATSAPP_ENABLED=true for serve; atazan chat works without one")
 	} else if len(c.Admins) == 0 {
@@ -292,5 +296,54 @@ func (v *validator) telegram(t Telegram) {
 			"set a random secret of letters, digits, _ and - (e.g. openssl rand -hex 32)")
 	case !webhookSecretPattern.MatchString(t.WebhookSecret):
 		v.fail("ATAZAN_TELEGRAM_WEBHOOK_SECRET", "Telegram accepts only 1–256 letters, digits, _ and -", "generate one with openssl rand -hex 32")
+	}
+}
+
+func (v *validator) whatsApp(w WhatsApp) {
+	switch w.Mode {
+	case ModeWeb, ModeCloud:
+	default:
+		v.fail("ATAZAN_WHATSAPP_MODE", fmt.Sprintf("unknown mode %q", w.Mode),
+			`use "web" (a linked phone, see atazan whatsapp link) or "cloud" (the WhatsApp Business Cloud API)`)
+		return
+	}
+	c := w.Cloud
+	if w.Mode != ModeCloud {
+		if c.Token != "" || c.PhoneNumberID != "" {
+			v.warn("ATAZAN_WHATSAPP_MODE", "Cloud API settings are set but the mode is web, so they are not used",
+				"set ATAZAN_WHATSAPP_MODE=cloud to use the Cloud API")
+		}
+		return
+	}
+	if !w.Enabled {
+		v.warn("ATAZAN_WHATSAPP_ENABLED", "the mode is cloud but WhatsApp is off", "set ATAZAN_WHATSAPP_ENABLED=true")
+		return
+	}
+	where := "Meta for Developers → your app → WhatsApp → API Setup"
+	if c.Token == "" {
+		v.fail("ATAZAN_WHATSAPP_CLOUD_TOKEN", "the Cloud API needs an access token",
+			"create a system user token with whatsapp_business_messaging in Business Settings → System users")
+	}
+	switch {
+	case c.PhoneNumberID == "":
+		v.fail("ATAZAN_WHATSAPP_CLOUD_PHONE_NUMBER_ID", "is empty", "copy the Phone number ID from "+where)
+	case !digitsPattern.MatchString(c.PhoneNumberID):
+		v.fail("ATAZAN_WHATSAPP_CLOUD_PHONE_NUMBER_ID", "is not a number",
+			"use the Phone number ID (digits) from "+where+", not the phone number itself")
+	}
+	switch {
+	case c.AppSecret == "":
+		v.fail("ATAZAN_WHATSAPP_CLOUD_APP_SECRET", "the webhook cannot be checked without the app secret, so anyone could send fake messages",
+			"copy the App secret from App settings → Basic")
+	case !appSecretPattern.MatchString(c.AppSecret):
+		v.warn("ATAZAN_WHATSAPP_CLOUD_APP_SECRET", "does not look like an app secret (32 hex digits)", "copy the App secret from App settings → Basic")
+	}
+	if c.VerifyToken == "" {
+		v.fail("ATAZAN_WHATSAPP_CLOUD_VERIFY_TOKEN", "is empty",
+			"choose a random word (e.g. openssl rand -hex 16) and enter the same in the app's WhatsApp → Configuration → Webhook")
+	}
+	v.httpURL("ATAZAN_WHATSAPP_CLOUD_GRAPH_URL", c.GraphURL, "https://graph.facebook.com")
+	if !graphVersionPattern.MatchString(c.APIVersion) {
+		v.fail("ATAZAN_WHATSAPP_CLOUD_API_VERSION", fmt.Sprintf("%q is not a Graph API version", c.APIVersion), `use e.g. "v24.0"`)
 	}
 }

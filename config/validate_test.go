@@ -165,3 +165,80 @@ func TestValidateNeverShowsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// validCloud is valid with WhatsApp on the Cloud API.
+func validCloud(t *testing.T) Config {
+	c := valid(t)
+	c.WhatsApp.Enabled, c.WhatsApp.Mode = true, ModeCloud
+	c.WhatsApp.Cloud.Token = "EAAG-system-user-token"
+	c.WhatsApp.Cloud.PhoneNumberID = "106540352242922"
+	c.WhatsApp.Cloud.AppSecret = "0123456789abcdef0123456789abcdef"
+	c.WhatsApp.Cloud.VerifyToken = "verify-me"
+	return c
+}
+
+func TestValidateWhatsAppCloud(t *testing.T) {
+	for _, p := range validCloud(t).Validate() {
+		t.Errorf("valid cloud configuration: unexpected problem: %s", p)
+	}
+	tests := []struct {
+		name   string
+		mutate func(*WhatsApp)
+		env    string
+		sev    Severity
+		fixes  string
+	}{
+		{"unknown mode", func(w *WhatsApp) { w.Mode = "business" }, "ATAZAN_WHATSAPP_MODE", Error, "cloud"},
+		{"no token", func(w *WhatsApp) { w.Cloud.Token = "" }, "ATAZAN_WHATSAPP_CLOUD_TOKEN", Error, "system user"},
+		{"no phone number id", func(w *WhatsApp) { w.Cloud.PhoneNumberID = "" }, "ATAZAN_WHATSAPP_CLOUD_PHONE_NUMBER_ID", Error, "API Setup"},
+		{"phone number instead of its id", func(w *WhatsApp) { w.Cloud.PhoneNumberID = "+77011234567" }, "ATAZAN_WHATSAPP_CLOUD_PHONE_NUMBER_ID", Error, "not the phone number"},
+		{"no app secret", func(w *WhatsApp) { w.Cloud.AppSecret = "" }, "ATAZAN_WHATSAPP_CLOUD_APP_SECRET", Error, "App secret"},
+		{"app secret typo", func(w *WhatsApp) { w.Cloud.AppSecret = "0123456789abcdef" }, "ATAZAN_WHATSAPP_CLOUD_APP_SECRET", Warning, "App secret"},
+		{"no verify token", func(w *WhatsApp) { w.Cloud.VerifyToken = "" }, "ATAZAN_WHATSAPP_CLOUD_VERIFY_TOKEN", Error, "openssl"},
+		{"graph URL without scheme", func(w *WhatsApp) { w.Cloud.GraphURL = "graph.facebook.com" }, "ATAZAN_WHATSAPP_CLOUD_GRAPH_URL", Error, "https://graph.facebook.com"},
+		{"API version without v", func(w *WhatsApp) { w.Cloud.APIVersion = "24.0" }, "ATAZAN_WHATSAPP_CLOUD_API_VERSION", Error, "v24.0"},
+		{"cloud mode while off", func(w *WhatsApp) { w.Enabled = false }, "ATAZAN_WHATSAPP_ENABLED", Warning, "true"},
+		{"cloud settings in web mode", func(w *WhatsApp) { w.Mode = ModeWeb }, "ATAZAN_WHATSAPP_MODE", Warning, "cloud"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validCloud(t)
+			tt.mutate(&c.WhatsApp)
+			problems := c.Validate()
+			found := false
+			for _, p := range problems {
+				if p.Env == tt.env && p.Severity == tt.sev && strings.Contains(p.Fix, tt.fixes) {
+					found = true
+				}
+				if strings.Contains(p.String(), "EAAG-system-user-token") || strings.Contains(p.String(), "0123456789abcdef0123") {
+					t.Errorf("problem shows a secret: %s", p)
+				}
+			}
+			if !found {
+				t.Errorf("no %s for %s with a fix saying %q; got %v", tt.sev, tt.env, tt.fixes, problems)
+			}
+			if got := ErrorCount(problems) > 0; got != (tt.sev == Error) {
+				t.Errorf("ErrorCount = %d with %v", ErrorCount(problems), problems)
+			}
+		})
+	}
+}
+
+func TestWhatsAppCloudSecretsMasked(t *testing.T) {
+	c := validCloud(t)
+	var all strings.Builder
+	for _, s := range c.Settings() {
+		all.WriteString(s.Env + "=" + s.Value + "\n")
+	}
+	for _, secret := range []string{c.WhatsApp.Cloud.Token, c.WhatsApp.Cloud.AppSecret, c.WhatsApp.Cloud.VerifyToken} {
+		if strings.Contains(all.String(), secret) {
+			t.Errorf("Settings shows secret %q", secret)
+		}
+	}
+	for _, line := range []string{"ATAZAN_WHATSAPP_MODE=cloud\n", "ATAZAN_WHATSAPP_CLOUD_PHONE_NUMBER_ID=106540352242922\n",
+		"ATAZAN_WHATSAPP_CLOUD_TOKEN=" + masked + "\n", "ATAZAN_WHATSAPP_CLOUD_GRAPH_URL=https://graph.facebook.com\n"} {
+		if !strings.Contains(all.String(), line) {
+			t.Errorf("Settings lacks %q:\n%s", line, all.String())
+		}
+	}
+}

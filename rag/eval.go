@@ -71,8 +71,12 @@ type EvalResult struct {
 	// OffTopic is the relevance model's off-topic probability.
 	OffTopic float64 `json:"off_topic"`
 	// ModelTop is the model's probability of its likeliest article.
-	ModelTop float64       `json:"model_top"`
-	Took     time.Duration `json:"took"`
+	ModelTop float64 `json:"model_top"`
+	// BankOn and BankOff are the question's similarity to the nearest
+	// answerable and off-topic bank lines.
+	BankOn  float64       `json:"bank_on"`
+	BankOff float64       `json:"bank_off"`
+	Took    time.Duration `json:"took"`
 }
 
 // Abstained reports whether retrieval returned nothing.
@@ -132,7 +136,7 @@ func (e *Engine) Evaluate(ctx context.Context, items []EvalItem, k int) (*EvalRe
 				ranked = append(ranked, corpus.Ref{Doc: a.doc, Article: a.article})
 			}
 		}
-		results = append(results, EvalResult{Item: it, Ranked: ranked, Declined: s.abstain, OffTopic: s.offTopic, ModelTop: s.modelTop, Took: took})
+		results = append(results, EvalResult{Item: it, Ranked: ranked, Declined: s.abstain, OffTopic: s.offTopic, ModelTop: s.modelTop, BankOn: s.bankOn, BankOff: s.bankOff, Took: took})
 	}
 	return Score(results, k), results, nil
 }

@@ -62,3 +62,16 @@ func (x *bm25) scores(query []weightedTerm) []float64 {
 	}
 	return out
 }
+
+// selfScore is the score a document made of exactly the query's terms
+// would get: the most a real document can be expected to reach, to scale
+// scores into a similarity.
+func (x *bm25) selfScore(query []weightedTerm) float64 {
+	n := float64(len(query))
+	var s float64
+	for _, q := range query {
+		norm := x.k1 * (1 - x.b + x.b*n/x.avgLen)
+		s += q.weight * x.idf(q.term) * (x.k1 + 1) / (1 + norm)
+	}
+	return s
+}

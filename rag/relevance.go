@@ -32,7 +32,6 @@ type relevance struct {
 // relevanceConfig is how the model is trained; changing it retrains.
 var relevanceConfig = textclass.DefaultConfig
 
-
 // bankLang is the analysis language of a bank line.
 func bankLang(it bank.Item) textkit.Lang {
 	if it.Lang == "ru" {

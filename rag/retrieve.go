@@ -63,6 +63,8 @@ type search struct {
 	abstain  string  // why retrieval abstained; "" if it did not
 	offTopic float64 // the relevance model's off-topic probability
 	modelTop float64 // its likeliest article's probability
+	bankOn   float64 // similarity to the nearest answerable bank question
+	bankOff  float64 // and to the nearest off-topic one
 	articles []articleKey
 }
 
@@ -89,6 +91,7 @@ func (e *Engine) search(ctx context.Context, q Question) (*search, error) {
 	}
 	order := rankArticles(sc.articles)
 	s.offTopic = sc.model.offTopic
+	s.bankOn, s.bankOff = sc.votes.on, sc.votes.off
 	for _, p := range sc.model.articles {
 		s.modelTop = max(s.modelTop, p)
 	}
@@ -118,6 +121,7 @@ type scores struct {
 	// scaled to [0, 1], before fusion into articles.
 	passages, bank map[articleKey]float64
 	model          modelVerdict
+	votes          bankVotes
 }
 
 // score runs the channels — the articles' words (BM25 and vectors), the
@@ -132,6 +136,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	}
 	if !e.channels.NoBank {
 		v := e.bank.votes(an.terms)
+		sc.votes = v
 		for ak, x := range v.articles {
 			if idx.hasArticle(ak.doc, ak.article) {
 				sc.bank[ak] = x / v.top

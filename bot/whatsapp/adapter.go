@@ -12,15 +12,19 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"atazan/bot"
+	"atazan/internal/seen"
 	"atazan/metrics"
 )
 
@@ -29,6 +33,8 @@ type Core interface {
 	Handle(ctx context.Context, in bot.Incoming, out bot.Responder) error
 	ShouldAnswer(in bot.Incoming) bool
 	AddNotifier(p bot.Platform, n bot.Notifier)
+	// Alert tells the admins, on any messenger, that WhatsApp needs them.
+	Alert(ctx context.Context, source, msg string) error
 }
 
 // Options configure an Adapter. Core and Session are required.
@@ -37,12 +43,15 @@ type Options struct {
 	Session *Session
 	Log     *slog.Logger
 	Metrics *metrics.Metrics
-	// SendInterval is the least time between two messages sent (default 1s).
+	// SendInterval is the average least time between two messages sent
+	// (default 1s); SendBurst messages may go out at once (default 3).
 	SendInterval time.Duration
+	SendBurst    int
 	// Grace is how much older than the first connection a message may be and
 	// still be answered (default 2m); older ones are replayed history.
 	Grace time.Duration
-	// AnswerTimeout bounds the work on one message (default 2m).
+	// AnswerTimeout bounds the work on one message, from when the earlier
+	// messages of its chat are answered (default 2m).
 	AnswerTimeout time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -63,12 +72,31 @@ type Adapter struct {
 	followups *followups
 	chats     chatLocks
 	status    statusBox
+	seen      *seen.Set      // recent message ids, against duplicate deliveries
 	answers   sync.WaitGroup // answers in flight, finished before disconnecting
+	alerts    sync.WaitGroup // admin alerts being sent
 
 	mu    sync.Mutex
 	conn  *conn     // nil while not connected
 	since time.Time // messages before this are history; zero until first connected
+	// early holds the messages that arrived before the first Connected
+	// event of a connection, answered once it comes.
+	early []*events.Message
+	// connectedAt is when the current connection was made; alerted is the
+	// last problem the admins were told of, and replaced how many times in
+	// a row another program took the session, both forgotten once a
+	// connection has held for stableAfter.
+	connectedAt time.Time
+	alerted     string
+	replaced    int
 }
+
+// maxEarly bounds the messages kept while connecting.
+const maxEarly = 1000
+
+// stableAfter is how long a connection must hold for its troubles to count
+// as over: the next one is news for the admins again.
+const stableAfter = time.Hour
 
 // conn is one live connection: the client and who the bot is on it.
 type conn struct {
@@ -77,6 +105,8 @@ type conn struct {
 	// pnForLID finds a contact's phone number from their hidden id; nil
 	// when unknown.
 	pnForLID func(ctx context.Context, lid types.JID) (types.JID, error)
+	// available is set once "available" presence was sent on it.
+	available atomic.Bool
 }
 
 // New makes an adapter and registers it with the core for notifications.
@@ -96,7 +126,8 @@ func New(opts Options) (*Adapter, error) {
 		grace:         opts.Grace,
 		answerTimeout: opts.AnswerTimeout,
 		now:           opts.Now,
-		pacer:         &pacer{interval: opts.SendInterval, retries: 3, backoff: 2 * time.Second},
+		pacer:         &pacer{interval: opts.SendInterval, burst: opts.SendBurst, retries: 3, backoff: 2 * time.Second},
+		seen:          seen.New(10000),
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -114,8 +145,13 @@ func New(opts Options) (*Adapter, error) {
 	if opts.SendInterval == 0 {
 		a.pacer.interval = time.Second
 	}
+	if opts.SendBurst == 0 {
+		a.pacer.burst = 3
+	}
+	a.pacer.jitter = a.pacer.interval / 2
 	a.followups = newFollowups(time.Hour, 10000, a.now)
 	a.status.now = a.now
+	a.status.version = store.GetWAVersion().String()
 	a.status.set(StateStarting, "", time.Time{})
 	a.core.AddNotifier(bot.WhatsApp, a)
 	return a, nil
@@ -151,6 +187,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 // before the next attempt.
 func (a *Adapter) connectOnce(ctx context.Context) (retry time.Duration) {
 	var lost <-chan struct{}
+	if err := a.session.Lock(); err != nil {
+		a.setStatus(StateFailed, err.Error(), time.Time{}, slog.LevelError)
+		return time.Minute
+	}
 	if a.session.Shared() {
 		l, err := tryLock(ctx, a.session.db, 5*time.Second)
 		switch {
@@ -208,7 +248,7 @@ func (a *Adapter) connectOnce(ctx context.Context) (retry time.Duration) {
 }
 
 // onEvent runs on whatsmeow's receive loop: it must return quickly, so
-// answers run in goroutines.
+// answers and alerts run in goroutines.
 func (a *Adapter) onEvent(ctx context.Context, cli *whatsmeow.Client, evt any, stopped chan<- time.Duration) {
 	stop := func(retry time.Duration) {
 		select {
@@ -220,6 +260,8 @@ func (a *Adapter) onEvent(ctx context.Context, cli *whatsmeow.Client, evt any, s
 	case *events.Message:
 		if c := a.currentConn(); c != nil {
 			a.handleMessage(c, e)
+		} else {
+			a.keepEarly(e)
 		}
 	case *events.Connected:
 		c := &conn{client: cli}
@@ -229,42 +271,135 @@ func (a *Adapter) onEvent(ctx context.Context, cli *whatsmeow.Client, evt any, s
 		if cli.Store.LIDs != nil {
 			c.pnForLID = cli.Store.LIDs.GetPNForLID
 		}
-		a.setConn(c)
-		a.setStatus(StateConnected, "", time.Time{}, slog.LevelInfo)
-		// "Available" makes typing indicators visible; sent off the receive loop.
-		go func() {
-			if err := cli.SendPresence(ctx, types.PresenceAvailable); err != nil {
-				a.log.Warn("whatsapp: sending presence", "err", err)
-			}
-		}()
+		a.onConnected(ctx, c, cli.Store.PushName)
+	case *events.PushNameSetting:
+		if c := a.currentConn(); c != nil {
+			go a.sendPresence(ctx, c)
+		}
 	case *events.Disconnected:
 		a.setStatus(StateDisconnected, "reconnecting", time.Time{}, slog.LevelWarn)
 	case *events.KeepAliveTimeout:
-		a.log.Warn("whatsapp: keepalive timed out", "errors", e.ErrorCount)
+		a.setStatus(StateDegraded, fmt.Sprintf("WhatsApp has not answered %d keepalives: messages may not arrive", e.ErrorCount),
+			time.Time{}, slog.LevelWarn)
+	case *events.KeepAliveRestored:
+		a.setStatus(StateConnected, "", time.Time{}, slog.LevelInfo)
 	case *events.LoggedOut:
 		detail := `the account unlinked this device; run "atazan whatsapp link" again`
 		if e.OnConnect {
 			detail = e.Reason.String() + ": " + detail
 		}
-		a.setStatus(StateLoggedOut, detail, time.Time{}, slog.LevelError)
+		a.problem(ctx, StateLoggedOut, detail, time.Time{})
 		stop(time.Minute)
 	case *events.TemporaryBan:
 		until := time.Time{}
 		if e.Expire > 0 {
 			until = a.now().Add(e.Expire)
 		}
-		a.setStatus(StateBanned, e.String(), until, slog.LevelError)
+		a.problem(ctx, StateBanned, e.String(), until)
 		stop(max(e.Expire, time.Hour))
 	case *events.ClientOutdated:
-		a.setStatus(StateFailed, "WhatsApp rejected this client version: update atazan", time.Time{}, slog.LevelError)
+		a.problem(ctx, StateFailed, fmt.Sprintf("client outdated: WhatsApp rejected client version %s; "+
+			"update whatsmeow (go get go.mau.fi/whatsmeow@latest) and rebuild atazan", store.GetWAVersion()), time.Time{})
 		stop(6 * time.Hour)
 	case *events.StreamReplaced:
-		a.setStatus(StateFailed, "another program connected with this WhatsApp session", time.Time{}, slog.LevelError)
-		stop(5 * time.Minute)
+		// Connecting straight back would knock the other program off, and
+		// it us: the two would take turns forever. Each time in a row
+		// waits twice as long.
+		retry := a.streamReplaced()
+		a.problem(ctx, StateFailed, "another program connected with this WhatsApp session; "+
+			"stop it (only one atazan may use a linked device)", time.Time{})
+		a.log.Warn("whatsapp: will connect again", "in", retry)
+		stop(retry)
 	case events.PermanentDisconnect:
-		a.setStatus(StateFailed, e.PermanentDisconnectDescription(), time.Time{}, slog.LevelError)
+		a.problem(ctx, StateFailed, e.PermanentDisconnectDescription(), time.Time{})
 		stop(10 * time.Minute)
 	}
+}
+
+// onConnected starts answering on a new connection, first the messages
+// that came before it, and shows the bot as available once WhatsApp knows
+// its name: presence without a push name is refused.
+func (a *Adapter) onConnected(ctx context.Context, c *conn, pushName string) {
+	a.setConn(c)
+	a.mu.Lock()
+	early := a.early
+	a.early = nil
+	a.connectedAt = a.now()
+	a.mu.Unlock()
+	a.setStatus(StateConnected, "", time.Time{}, slog.LevelInfo)
+	for _, e := range early {
+		a.handleMessage(c, e)
+	}
+	if pushName != "" {
+		go a.sendPresence(ctx, c)
+	} else {
+		a.log.Debug("whatsapp: presence waits until the account's name is known")
+	}
+}
+
+// sendPresence sends "available" once per connection; it makes typing
+// indicators visible.
+func (a *Adapter) sendPresence(ctx context.Context, c *conn) {
+	if !c.available.CompareAndSwap(false, true) {
+		return
+	}
+	if err := c.client.SendPresence(ctx, types.PresenceAvailable); err != nil {
+		c.available.Store(false)
+		a.log.Warn("whatsapp: sending presence", "err", err)
+	}
+}
+
+// keepEarly keeps a message that came before the connection was ready.
+func (a *Adapter) keepEarly(e *events.Message) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.early) >= maxEarly {
+		a.log.Warn("whatsapp: too many messages before connecting; dropped one", "id", e.Info.ID)
+		return
+	}
+	a.early = append(a.early, e)
+}
+
+// streamReplaced counts a replacement in a row and says how long to wait:
+// 5 minutes, then twice as long each time, at most 6 hours.
+func (a *Adapter) streamReplaced() time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.forgetPastTroubles()
+	retry := 5 * time.Minute << min(a.replaced, 10)
+	a.replaced++
+	return min(retry, 6*time.Hour)
+}
+
+// forgetPastTroubles starts afresh after a connection that held.
+func (a *Adapter) forgetPastTroubles() {
+	if !a.connectedAt.IsZero() && a.now().Sub(a.connectedAt) >= stableAfter {
+		a.alerted, a.replaced = "", 0
+	}
+}
+
+// problem records a state that needs a person and tells the admins once:
+// not again for the same problem until a connection has held.
+func (a *Adapter) problem(ctx context.Context, state State, detail string, until time.Time) {
+	a.setStatus(state, detail, until, slog.LevelError)
+	msg := fmt.Sprintf("WhatsApp %s: %s (client version %s)", state, detail, store.GetWAVersion())
+	a.mu.Lock()
+	a.forgetPastTroubles()
+	repeat := a.alerted == msg
+	a.alerted = msg
+	a.mu.Unlock()
+	if repeat {
+		return
+	}
+	a.alerts.Add(1)
+	go func() {
+		defer a.alerts.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := a.core.Alert(ctx, "whatsapp", msg); err != nil {
+			a.log.Warn("whatsapp: could not alert the admins", "err", err)
+		}
+	}()
 }
 
 func (a *Adapter) setStatus(state State, detail string, until time.Time, level slog.Level) {

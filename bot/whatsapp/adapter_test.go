@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -21,17 +22,39 @@ import (
 
 // fakeClient records what the adapter sends, in order.
 type fakeClient struct {
-	mu       sync.Mutex
-	sent     []sentMessage
-	reads    []types.MessageID
-	presence []types.ChatPresence
-	failures int // SendMessage fails this many times first
-	files    map[string][]byte
+	mu        sync.Mutex
+	sent      []sentMessage
+	attempts  []types.MessageID // the id of every SendMessage call
+	reads     []types.MessageID
+	presence  []types.ChatPresence
+	available int      // "available" presences sent
+	failures  int      // SendMessage fails this many times first
+	failWith  error    // with this error (default: not connected)
+	ids       int      // message ids generated
+	block     chan any // when set, SendMessage waits for it or its context
+	files     map[string][]byte
 }
 
 type sentMessage struct {
 	to  types.JID
+	id  types.MessageID
 	msg *waE2E.Message
+}
+
+func (f *fakeClient) GenerateMessageID() types.MessageID {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ids++
+	return types.MessageID(fmt.Sprintf("3EB0%04d", f.ids))
+}
+
+func (f *fakeClient) SendPresence(ctx context.Context, state types.Presence) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if state == types.PresenceAvailable {
+		f.available++
+	}
+	return nil
 }
 
 func (f *fakeClient) text(i int) string {
@@ -42,15 +65,33 @@ func (f *fakeClient) text(i int) string {
 	return m.GetExtendedTextMessage().GetText()
 }
 
-func (f *fakeClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, _ ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+func (f *fakeClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	f.mu.Lock()
+	block := f.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return whatsmeow.SendResponse{}, ctx.Err()
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	id := types.MessageID("OUT" + string(rune('A'+len(f.attempts))))
+	if len(extra) > 0 && extra[0].ID != "" {
+		id = extra[0].ID
+	}
+	f.attempts = append(f.attempts, id)
 	if f.failures > 0 {
 		f.failures--
+		if f.failWith != nil {
+			return whatsmeow.SendResponse{}, f.failWith
+		}
 		return whatsmeow.SendResponse{}, whatsmeow.ErrNotConnected
 	}
-	f.sent = append(f.sent, sentMessage{to, msg})
-	return whatsmeow.SendResponse{ID: types.MessageID("OUT" + string(rune('A'+len(f.sent)-1)))}, nil
+	f.sent = append(f.sent, sentMessage{to, id, msg})
+	return whatsmeow.SendResponse{ID: id}, nil
 }
 
 func (f *fakeClient) MarkRead(ctx context.Context, ids []types.MessageID, ts time.Time, chat, sender types.JID, _ ...types.ReceiptType) error {
@@ -93,6 +134,16 @@ type fakeCore struct {
 	got      []bot.Incoming
 	reply    bot.Reply // nil Paragraphs: the default answer
 	notifier bot.Notifier
+	alerts   []string
+	// handle, when set, runs at the start of Handle.
+	handle func(ctx context.Context, in bot.Incoming)
+}
+
+func (c *fakeCore) Alert(ctx context.Context, source, msg string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.alerts = append(c.alerts, source+": "+msg)
+	return nil
 }
 
 func (c *fakeCore) ShouldAnswer(in bot.Incoming) bool {
@@ -105,7 +156,11 @@ func (c *fakeCore) Handle(ctx context.Context, in bot.Incoming, out bot.Responde
 	c.mu.Lock()
 	c.got = append(c.got, in)
 	reply := c.reply
+	handle := c.handle
 	c.mu.Unlock()
+	if handle != nil {
+		handle(ctx, in)
+	}
 	if err := out.Typing(ctx); err != nil {
 		return err
 	}

@@ -20,6 +20,10 @@ func (a *Adapter) handleMessage(c *conn, evt *events.Message) {
 		a.log.Debug("whatsapp: message ignored", "reason", reason, "id", evt.Info.ID)
 		return
 	}
+	if !a.seen.Add(evt.Info.Chat.String() + "/" + evt.Info.ID) {
+		a.log.Debug("whatsapp: message ignored", "reason", "duplicate", "id", evt.Info.ID)
+		return
+	}
 	in, ok := incoming(evt, c.me)
 	if !ok {
 		return
@@ -40,12 +44,14 @@ func (a *Adapter) handleMessage(c *conn, evt *events.Message) {
 }
 
 // answer marks the message read, lets the core answer it and clears the
-// typing indicator. Answers in one chat run one at a time, in order.
+// typing indicator. Answers in one chat run one at a time, in order; the
+// time limit starts at this message's turn, so a queue of questions does
+// not use up the last one's time.
 func (a *Adapter) answer(c *conn, evt *events.Message, in bot.Incoming) {
-	ctx, cancel := context.WithTimeout(context.Background(), a.answerTimeout)
-	defer cancel()
 	unlock := a.chats.lock(in.ChatID)
 	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), a.answerTimeout)
+	defer cancel()
 
 	in.UserID = c.userID(ctx, in.UserID)
 	key := followupKey(in)

@@ -18,6 +18,8 @@ type Client interface {
 	SendChatPresence(ctx context.Context, chat types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error
 	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
 	Upload(ctx context.Context, data []byte, kind whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
+	SendPresence(ctx context.Context, state types.Presence) error
+	GenerateMessageID() types.MessageID
 }
 
 var _ Client = (*whatsmeow.Client)(nil)

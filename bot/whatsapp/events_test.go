@@ -1,6 +1,8 @@
 package whatsapp
 
 import (
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,11 +25,14 @@ var (
 )
 
 // message builds the event whatsmeow emits for msg arriving in chat from sender.
+// messageIDs numbers the test messages: each delivery is a new message.
+var messageIDs atomic.Int64
+
 func message(chat, sender types.JID, msg *waE2E.Message) *events.Message {
 	return &events.Message{
 		Info: types.MessageInfo{
 			MessageSource: types.MessageSource{Chat: chat, Sender: sender, IsGroup: chat.Server == types.GroupServer},
-			ID:            "3EB0" + sender.User,
+			ID:            types.MessageID(fmt.Sprintf("3EB0%s%06d", sender.User, messageIDs.Add(1))),
 			PushName:      "Alice",
 			Timestamp:     t0,
 		},

@@ -15,6 +15,10 @@ import (
 // messengers' answers alike.
 const maxMessageRunes = 4000
 
+// Format renders a reply as WhatsApp text messages of at most limit runes
+// each; the Cloud API adapter writes the same markup.
+func Format(r bot.Reply, limit int) []string { return render(r, limit) }
+
 // render turns a reply into WhatsApp messages: *bold*, _italic_ and
 // ```monospace``` markup, split between paragraphs when too long, and
 // inside a paragraph only when one paragraph alone is.

@@ -35,6 +35,9 @@ func Link(ctx context.Context, s *Session, opts LinkOptions) (types.JID, error) 
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	if err := s.Lock(); err != nil {
+		return types.JID{}, err
+	}
 	if opts.Phone != "" {
 		phone, err := internationalNumber(opts.Phone)
 		if err != nil {
@@ -132,6 +135,9 @@ func internationalNumber(phone string) (string, error) {
 func Unlink(ctx context.Context, s *Session, log *slog.Logger) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if err := s.Lock(); err != nil {
+		return err
 	}
 	dev, err := s.Device(ctx)
 	if err != nil {

@@ -54,9 +54,12 @@ func (a *Adapter) send(ctx context.Context, c *conn, to types.JID, r bot.Reply, 
 	}
 	first := ""
 	for i, msg := range msgs {
+		// One id for the message across retries: WhatsApp keeps one
+		// message per id, so a retry of a send it accepted is no duplicate.
+		id := c.client.GenerateMessageID()
 		var resp whatsmeow.SendResponse
 		err := a.pacer.do(ctx, func() (err error) {
-			resp, err = c.client.SendMessage(ctx, to, msg)
+			resp, err = c.client.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: id})
 			return err
 		})
 		if err != nil {

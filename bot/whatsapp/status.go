@@ -19,6 +19,7 @@ const (
 	StateNotLinked    State = "not_linked" // no session: run "atazan whatsapp link"
 	StateConnecting   State = "connecting"
 	StateConnected    State = "connected"
+	StateDegraded     State = "degraded"     // connected, but WhatsApp stopped answering keepalives
 	StateDisconnected State = "disconnected" // reconnecting on its own
 	StateLoggedOut    State = "logged_out"   // unlinked from the phone: link again
 	StateBanned       State = "banned"
@@ -33,13 +34,16 @@ type Status struct {
 	Since  time.Time `json:"since"`
 	// Until is when a temporary ban ends, if WhatsApp said.
 	Until time.Time `json:"until,omitzero"`
+	// ClientVersion is the WhatsApp Web version this build presents; when
+	// WhatsApp calls it outdated, whatsmeow needs an update.
+	ClientVersion string `json:"client_version"`
 }
 
 // Healthy reports whether the adapter is doing its job: connected, on its
 // way there, or correctly standing by for another replica.
 func (s Status) Healthy() bool {
 	switch s.State {
-	case StateConnected, StateStandby, StateStarting, StateConnecting, StateDisconnected:
+	case StateConnected, StateDegraded, StateStandby, StateStarting, StateConnecting, StateDisconnected:
 		return true
 	}
 	return false
@@ -47,7 +51,8 @@ func (s Status) Healthy() bool {
 
 // statusBox holds the current status for concurrent readers.
 type statusBox struct {
-	now func() time.Time
+	now     func() time.Time
+	version string
 
 	mu sync.Mutex
 	st Status
@@ -66,7 +71,7 @@ func (b *statusBox) set(state State, detail string, until time.Time) bool {
 	defer b.mu.Unlock()
 	changed := b.st.State != state || b.st.Detail != detail
 	if changed {
-		b.st = Status{State: state, Detail: detail, Since: b.now(), Until: until}
+		b.st = Status{State: state, Detail: detail, Since: b.now(), Until: until, ClientVersion: b.version}
 	}
 	return changed
 }
