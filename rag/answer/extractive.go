@@ -322,6 +322,14 @@ func supporting(cands []candidate, main candidate, rd reading) []candidate {
 			uncovered = append(uncovered, t)
 		}
 	}
+	// Words of the question the answer sentence does not hold: another
+	// point of the main article must add one of them.
+	var unsaid []string
+	for _, t := range rd.terms {
+		if !slices.ContainsFunc(main.leadUnits(), func(i int) bool { return main.unitScore(i, []string{t}) > 0 }) {
+			unsaid = append(unsaid, t)
+		}
+	}
 	topScore := cands[0].p.Score
 	for _, c := range cands {
 		if len(out) == maxQuotes-1 {
@@ -334,9 +342,12 @@ func supporting(cands []candidate, main candidate, rd reading) []candidate {
 		case rd.instruction:
 			continue // the claim is answered by one rule
 		case sameArticle(c):
-			// Another point of the same article costs the reader little,
-			// but a second number would blur a "how many?" answer.
-			if c.top() < max(1, sameArticleShare*main.top()) || (rd.kind == kindNumber && hasNumber(c.p.Text, c.p.Lang)) {
+			// Another point of the same article costs the reader little
+			// when it shares two words with the question or adds one the
+			// answer sentence lacks, but a second number would blur a
+			// "how many?" answer.
+			if c.top() < max(1, sameArticleShare*main.top()) || (c.top() < 2 && c.covers(unsaid) == 0) ||
+				(rd.kind == kindNumber && hasNumber(c.p.Text, c.p.Lang)) {
 				continue
 			}
 		default:

@@ -67,6 +67,15 @@ func TestExtractiveAnswerSentenceHasFactAndSubject(t *testing.T) {
 			sources: "[kz2026/46/4]",
 		},
 		{
+			name: "a point of the same article that only repeats a word is not quoted",
+			req: Request{Question: "если президент сам уйдет, кто будет главным?", Lang: corpus.RU, Passages: []Passage{
+				pt("44", "3", corpus.RU, "", "Полномочия Президента прекращаются в случае досрочного освобождения от должности в связи с добровольным уходом в отставку.", 1),
+				pt("44", "2", corpus.RU, "", "Присяга Президента приносится в присутствии депутатов Курултая.", 1),
+			}},
+			lead:    []string{"Полномочия Президента прекращаются", "(ст. 44, п. 3)."},
+			sources: "[kz2026/44/3]",
+		},
+		{
 			name:    "must: the duty, and the way of service from the same article; no taxes",
 			req:     Request{Question: "обязательно ли служить в армии?", Lang: corpus.RU, Passages: []Passage{defence, taxes, service}},
 			lead:    []string{"обязанность каждого ее гражданина (ст. 5, п. 1)."},
