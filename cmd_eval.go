@@ -18,14 +18,6 @@ import (
 
 const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors] [--k 5] [--answers] [--json] [--misses]"
 
-// bankSeed and bankValShare fix the bank's split into training and
-// validation questions: the validation figures are only honest while
-// nobody tunes on them, and the same split is needed to compare runs.
-const (
-	bankSeed     = 2026
-	bankValShare = 0.2
-)
-
 // runEval measures retrieval on a labelled question set (the format of
 // shared/eval/dev.jsonl) and prints hit@1, hit@k, recall@k, MRR@10, the
 // abstain rates and latency, overall, by kind and by language.
@@ -61,9 +53,9 @@ func runEval(ctx context.Context, e *env) error {
 		if err != nil {
 			return err
 		}
-		train, val := b.Split(bankSeed, bankValShare)
+		train, val := b.Split(rag.BankSeed, rag.BankValShare)
 		items = rag.BankItems(val)
-		*set = fmt.Sprintf("bank validation split (%d of %d lines, seed %d)", len(val.Items), len(b.Items), bankSeed)
+		*set = fmt.Sprintf("bank validation split (%d of %d lines, seed %d)", len(val.Items), len(b.Items), rag.BankSeed)
 		tune = func(o *rag.Options) { o.Channels, o.Bank = channels, train }
 	} else {
 		f, err := os.Open(*set)

@@ -428,9 +428,7 @@ func TestRetrieveFollowUpWithOpener(t *testing.T) {
 		history []answer.Turn
 		want    string // first article; "" = abstain
 	}{
-		// Words the texts lack: on its own it is no question about the law…
-		{"alone", "а если преступник очень опасный?", nil, ""},
-		// …but it continues one, so it is read with it and not abstained on.
+		// It continues a question, so it is read with it.
 		{"continues", "а если преступник очень опасный?", onTopic, "kz2026/3"},
 		{"kazakh opener", "ал егер ол өте қауіпті қылмыскер болса?", onTopic, "kz2026/3"},
 		// An off-topic question gives no context to the next one.

@@ -239,6 +239,14 @@ func (r EvalResult) Missed(k int) bool {
 	return rank == 0 || rank > k
 }
 
+// BankSeed and BankValShare fix the bank's split into training and
+// validation questions: the validation figures are only honest while
+// nobody tunes on them, and the same split is needed to compare runs.
+const (
+	BankSeed     = 2026
+	BankValShare = 0.2
+)
+
 // BankItems turns bank lines into evaluation items: the kind is the line's
 // style ("slang", "rumour"…) or "offtopic".
 func BankItems(b *bank.Bank) []EvalItem {

@@ -23,6 +23,7 @@ type index struct {
 	docs         map[string]*corpus.Document
 	align        aligner
 	cues         cues
+	rel          *relevance
 }
 
 type articleKey struct{ doc, article string }

@@ -54,7 +54,8 @@ func isFollowUp(text string, own []string) bool {
 
 // previous analyses the question a follow-up continues: the last one
 // asked, itself read with its own history when it was a follow-up too.
-// A previous question that was off-topic gives no context.
+// A previous question that was off-topic (a cue, or the model's gate)
+// gives no context.
 func (idx *index) previous(q Question, g *glossary.Glossary) *query {
 	if len(q.History) == 0 {
 		return nil
@@ -64,7 +65,7 @@ func (idx *index) previous(q Question, g *glossary.Glossary) *query {
 		h = q.History[len(q.History)-followUpDepth : len(q.History)-1]
 	}
 	prev := idx.analyse(Question{Text: q.History[len(q.History)-1].Question, History: h}, g)
-	if prev.cue != "" {
+	if prev.cue != "" || (idx.rel != nil && idx.rel.offTopic(prev.features) >= offTopicThreshold) {
 		return nil
 	}
 	return prev

@@ -119,10 +119,15 @@ type modelVerdict struct {
 	topic    string  // the likeliest off-topic topic
 }
 
+// offTopic is the gate's probability that the text is off-topic.
+func (r *relevance) offTopic(features []uint32) float64 {
+	return r.gate.Predict(features)[gateOff]
+}
+
 func (r *relevance) predict(features []uint32) modelVerdict {
 	p := r.model.Predict(features)
 	v := modelVerdict{articles: make(map[articleKey]float64, len(r.article))}
-	v.offTopic = r.gate.Predict(features)[gateOff]
+	v.offTopic = r.offTopic(features)
 	best := -1.0
 	for c, x := range p {
 		if t, ok := r.topics[c]; ok {

@@ -18,11 +18,9 @@ var ErrNotReady = errors.New("rag: index not loaded yet")
 // Retrieval parameters.
 const (
 	channelDepth = 100 // results taken from each channel before fusion
-	// Channel weights in the fusion. The built-in embedder's vectors are
-	// the weaker channel (on dev.jsonl alone: hit@5 0.92 against BM25's
-	// 0.99) but help the first rank; a neural embedder weighs as much as BM25.
+	// Weights of BM25 and of a neural embedder's passage vectors in the
+	// passage channel.
 	lexicalWeight      = 1.0
-	hashVectorWeight   = 0.3
 	neuralVectorWeight = 1.0
 	maxArticles        = 10 // articles returned
 	pointsPerArt       = 2  // passages per article (more for an article asked by number)
@@ -44,12 +42,15 @@ const (
 	// set; article 0.5 and more lost on our own, passage 1.0 everywhere.
 	pointCoverageWeight = 0.3
 	coverageWeight      = 0.4
-	// Weights of the channels in the article score; the model's
-	// probabilities count only from minModelShare, so its long tail of
-	// near-zero classes does not reorder the passages' ranking.
+	// Weights of the channels in the article score, each channel scaled
+	// to [0, 1]. On dev.jsonl the model's and the vectors' weights changed
+	// nothing between 0 and 1 (the bank's questions carry the ranking);
+	// see docs/retrieval.md for the ablation. The model's probabilities
+	// count only from minModelShare, so its long tail of near-zero classes
+	// does not reorder the ranking.
 	passageWeight = 1.0
 	bankWeight    = 1.0
-	modelWeight   = 1.0
+	modelWeight   = 0.5
 	vectorWeight  = 0.5
 	minModelShare = 0.01
 	doc2026       = "kz2026"
@@ -134,7 +135,11 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 			return nil, err
 		}
 	}
-	if !e.channels.NoBank {
+	// The bank's channels vote only for a question with words of its own
+	// (or of the question it continues): "а ещё?" alone asks nothing, and
+	// the model's prior or the nearest vectors of nothing must not answer it.
+	content := len(an.terms) > 0
+	if content && !e.channels.NoBank {
 		v := e.bank.votes(an.terms)
 		sc.votes = v
 		for ak, x := range v.articles {
@@ -150,7 +155,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	if !e.channels.NoModel {
 		sc.model = e.rel.predict(an.features)
 	}
-	if !e.channels.NoVectors {
+	if content && !e.channels.NoVectors {
 		votes, err := e.bankVec.votes(ctx, e.rel.model.Embed(an.features))
 		if err != nil {
 			return nil, err
@@ -169,7 +174,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	add(sc.passages, passageWeight)
 	add(sc.bank, bankWeight)
 	for ak, p := range sc.model.articles {
-		if p >= minModelShare && idx.hasArticle(ak.doc, ak.article) {
+		if content && p >= minModelShare && idx.hasArticle(ak.doc, ak.article) {
 			sc.articles[ak] += modelWeight * p
 		}
 	}
