@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/philippgille/chromem-go"
+	"golang.org/x/sync/errgroup"
 
 	"atazan/corpus"
 	"atazan/metrics"
@@ -157,8 +158,22 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	bv, err := newBankVectors(ctx, b, rel)
-	if err != nil {
+	// The bank's two indexes analyse thousands of questions each: on two
+	// cores they are built side by side.
+	var (
+		bv *bankVectors
+		bi *bankIndex
+		g  errgroup.Group
+	)
+	g.Go(func() (err error) {
+		bv, err = newBankVectors(ctx, b, rel)
+		return err
+	})
+	g.Go(func() error {
+		bi = newBankIndex(b)
+		return nil
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	cs, err := loadCues()
@@ -175,7 +190,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		composer:  opts.Composer,
 		glossary:  glossary.Default(),
 		channels:  opts.Channels,
-		bank:      newBankIndex(b),
+		bank:      bi,
 		rel:       rel,
 		bankVec:   bv,
 		cues:      cs,
