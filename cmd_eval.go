@@ -16,7 +16,7 @@ import (
 	"atazan/rag/bank"
 )
 
-const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors] [--k 5] [--answers] [--json] [--misses]"
+const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors,glossary] [--k 5] [--json] [--misses]"
 
 // runEval measures retrieval on a labelled question set (the format of
 // shared/eval/dev.jsonl) and prints hit@1, hit@k, recall@k, MRR@10, the
@@ -27,11 +27,11 @@ func runEval(ctx context.Context, e *env) error {
 	set := fs.String("set", "", "question set, one JSON object per line: {id, lang, kind, q, gold: [{doc, article}]}")
 	k := fs.Int("k", 5, "cut-off of hit_at_5 and recall_at_5")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	answers := fs.Bool("answers", false, "also answer each answerable question and score the answers: lead accuracy, citation precision, refused rate, facts found")
 	misses := fs.Bool("misses", false, "also list the questions whose gold article is not in the top k")
 	bankVal := fs.Bool("bank-val", false, "score the question bank's validation split, with retrieval and the model built from the training split only")
 	resultsFile := fs.String("results", "", "write every question's outcome to this file, one JSON object per line")
-	without := fs.String("without", "", "comma-separated channels to switch off (ablation): passages, bank, model, vectors")
-	answers := fs.Bool("answers", false, "also answer each answerable question and score the answers: lead accuracy, citation precision, refused rate, facts found")
+	without := fs.String("without", "", "comma-separated channels to switch off (ablation): passages, bank, model, vectors, glossary")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, evalUsage); fs.PrintDefaults() }
 	if err := fs.Parse(e.args); err != nil {
 		return err
@@ -173,8 +173,10 @@ func parseChannels(list string) (rag.Channels, error) {
 			c.NoModel = true
 		case "vectors":
 			c.NoVectors = true
+		case "glossary":
+			c.NoGlossary = true
 		default:
-			return c, fmt.Errorf("--without %q: channels are passages, bank, model, vectors", name)
+			return c, fmt.Errorf("--without %q: channels are passages, bank, model, vectors, glossary", name)
 		}
 	}
 	return c, nil

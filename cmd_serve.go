@@ -151,13 +151,13 @@ func (s *server) start() ([]string, error) {
 		}
 		return nil
 	})
-	s.engine.Store(app.engine)
+	tidyCorpus(s.ctx, app.corpus, s.e.cfg.Corpus.KeepVersions, s.e.log)
 	follow := &corpusFollower{store: app.corpus, engine: app.engine, every: corpusPollEvery, log: s.e.log, metrics: s.metrics}
 	s.group.Go(func() error { follow.run(s.ctx); return nil })
 
 	started := []string{}
 	if s.e.cfg.Telegram.Enabled() {
-		if err := s.startTelegram(app.core); err != nil {
+		if err := s.startTelegram(app.core, app.store); err != nil {
 			return started, err
 		}
 		started = append(started, "telegram")
@@ -172,14 +172,36 @@ func (s *server) start() ([]string, error) {
 		w := officialWatcher(s.e, app.corpus, app.core, s.metrics)
 		s.group.Go(func() error { return w.Run(s.ctx) })
 	}
+	// Ready only now: before the messengers' checks are registered,
+	// /readyz would say ready for a bot that cannot answer yet.
+	s.engine.Store(app.engine)
 	return started, nil
 }
 
-func (s *server) startTelegram(core *bot.Core) error {
+// tidyCorpus deletes what killed imports left behind and the versions past
+// the retention, and makes every later activation keep to it. A failure is
+// logged: it costs disk space, not service.
+func tidyCorpus(ctx context.Context, cs *corpus.Store, keep int, log *slog.Logger) {
+	if removed, err := cs.Cleanup(ctx, time.Now()); err != nil {
+		log.Warn("cleaning up the corpus store", "err", err)
+	} else if len(removed) > 0 {
+		log.Info("removed files left by interrupted imports", "files", removed)
+	}
+	removed, err := cs.Prune(ctx, keep)
+	if err != nil {
+		log.Warn("pruning old corpus versions", "err", err)
+	}
+	if len(removed) > 0 {
+		log.Info("pruned old corpus versions", "keep", keep, "removed", removed)
+	}
+	cs.KeepVersions(keep)
+}
+
+func (s *server) startTelegram(core *bot.Core, queue telegram.Queue) error {
 	tg := s.e.cfg.Telegram
 	a, err := telegram.New(telegram.Options{
 		Token: tg.Token, Endpoint: tg.APIEndpoint, WebhookURL: tg.WebhookURL, WebhookSecret: tg.WebhookSecret,
-		Core: core, Log: s.e.log, Metrics: s.metrics,
+		Core: core, Queue: queue, Log: s.e.log, Metrics: s.metrics,
 	})
 	if err != nil {
 		return err
@@ -191,12 +213,7 @@ func (s *server) startTelegram(core *bot.Core) error {
 		}
 		s.web.Handle(path, a.WebhookHandler())
 	}
-	s.web.AddCheck("telegram", func(context.Context) error {
-		if !a.Ready() {
-			return errors.New("not receiving updates from the Bot API yet")
-		}
-		return nil
-	})
+	s.web.AddCheck("telegram", a.Check) // says why, e.g. the Bot API unreachable
 	s.group.Go(func() error { return a.Run(s.ctx) })
 	return nil
 }

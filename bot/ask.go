@@ -35,7 +35,10 @@ func (c *Core) question(ctx context.Context, in Incoming, out Responder) error {
 	}
 	lang := c.langFor(ctx, in, text)
 	t := textsFor(lang)
-	if !c.allow(ctx, in) {
+	if ok, notify := c.allow(ctx, in); !ok {
+		if !notify {
+			return nil // told once this window; more replies would feed a spammer
+		}
 		return c.say(ctx, in, out, t.rateLimited)
 	}
 	if err := out.Typing(ctx); err != nil {
@@ -43,6 +46,9 @@ func (c *Core) question(ctx context.Context, in Incoming, out Responder) error {
 	}
 	s := &stream{ctx: ctx, out: out, now: c.now, every: c.editEvery}
 	a, id, err := c.ask(ctx, in, text, lang, s.partial)
+	if errors.Is(err, errBusy) {
+		return s.finish(plainReply(t.busy))
+	}
 	if err != nil {
 		return s.finish(plainReply(t.failed))
 	}
@@ -59,6 +65,12 @@ func (c *Core) question(ctx context.Context, in Incoming, out Responder) error {
 // ask runs the engine with the chat's recent turns and logs the answer.
 // id is "" when the answer could not be stored (it then gets no feedback buttons).
 func (c *Core) ask(ctx context.Context, in Incoming, text string, lang corpus.Lang, partial func(string)) (a *rag.Answer, id string, err error) {
+	release, err := c.answering.acquire(ctx, userKey(in))
+	if err != nil {
+		c.log.Warn("no turn to answer", "platform", in.Platform, "err", err)
+		return nil, "", err
+	}
+	defer release()
 	start := c.now()
 	a, err = c.engine.Answer(ctx, rag.Question{Text: text, Lang: lang, History: c.history(ctx, in)}, partial)
 	if err == nil && a == nil {
@@ -120,20 +132,21 @@ func (c *Core) history(ctx context.Context, in Incoming) []answer.Turn {
 	return h
 }
 
-// allow applies the per-user rate limit. A database error lets the message
-// through: a broken counter must not silence the bot.
-func (c *Core) allow(ctx context.Context, in Incoming) bool {
-	ok, err := c.store.Allow(ctx, userKey(in), c.cfg.RatePerMinute, time.Minute, c.now())
+// allow applies the per-user rate limit; notify is true for the first
+// refusal in a window, the only one the user is told about. A database
+// error lets the message through: a broken counter must not silence the bot.
+func (c *Core) allow(ctx context.Context, in Incoming) (ok, notify bool) {
+	v, err := c.store.Limit(ctx, userKey(in), c.cfg.RatePerMinute, time.Minute, c.now())
 	if err != nil {
 		c.metrics.Error("store")
 		c.log.Warn("rate limit unavailable", "err", err)
-		return true
+		return true, false
 	}
-	if !ok {
+	if !v.Allowed {
 		c.metrics.Limited(string(in.Platform))
-		c.log.Info("rate limited", "platform", in.Platform)
+		c.log.Info("rate limited", "platform", in.Platform, "told", v.Notify)
 	}
-	return ok
+	return v.Allowed, v.Notify
 }
 
 // checkText returns why a message cannot be a question, or "".
@@ -224,7 +237,10 @@ func (c *Core) Inline(ctx context.Context, in Incoming) ([]InlineResult, error) 
 	if kind, _ := smallTalk(text); kind != notChat {
 		return nil, nil // "привет" is not worth a card
 	}
-	if text == "" || c.checkText(ctx, in, text) != "" || !c.allow(ctx, in) {
+	if text == "" || c.checkText(ctx, in, text) != "" {
+		return nil, nil
+	}
+	if ok, _ := c.allow(ctx, in); !ok {
 		return nil, nil
 	}
 	lang := c.langFor(ctx, in, text)

@@ -109,6 +109,11 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 			return err
 		}
 	}
+	// In a group, a command nobody addressed to us ("/shrug lol") is
+	// another bot's or a client's: not ours to answer.
+	if in.IsGroup && !in.Mentioned && !in.ReplyToBot {
+		return nil
+	}
 	// Everyone else gets the same answer for admin commands as for any
 	// unknown one: no hint that they exist.
 	return c.say(ctx, in, out, textsFor(c.preferredLang(ctx, in)).unknownCmd)

@@ -75,6 +75,9 @@ type Core struct {
 	editEvery     time.Duration
 	progressEvery time.Duration
 
+	// answering bounds the engine's work apart from commands and small talk.
+	answering *answering
+
 	mu        sync.Mutex
 	notifiers map[Platform]Notifier
 
@@ -100,6 +103,7 @@ func New(opts Options) *Core {
 		editEvery:     time.Second,
 		progressEvery: 30 * time.Second,
 		notifiers:     map[Platform]Notifier{},
+		answering:     newAnswering(opts.Bot.AnswerWorkers, opts.Bot.AnswerQueue),
 	}
 	for _, a := range opts.Admins {
 		c.admins[strings.TrimSpace(a)] = true

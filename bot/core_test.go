@@ -28,13 +28,25 @@ type fakeEngine struct {
 	loaded    []*corpus.Document
 	loadGate  chan struct{} // when set, Load waits for it
 	fail      bool
+	hang      chan struct{} // when set, Answer waits for it, as for a hung LLM
+	arrived   chan string   // when set, gets each question as Answer starts on it
 }
 
 func (e *fakeEngine) Answer(ctx context.Context, q rag.Question, partial func(string)) (*rag.Answer, error) {
 	e.mu.Lock()
 	e.questions = append(e.questions, q)
-	stream, onPartial, fail := e.stream, e.onPartial, e.fail
+	stream, onPartial, fail, hang, arrived := e.stream, e.onPartial, e.fail, e.hang, e.arrived
 	e.mu.Unlock()
+	if arrived != nil {
+		arrived <- q.Text
+	}
+	if hang != nil {
+		select {
+		case <-hang:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	if fail {
 		return nil, context.DeadlineExceeded
 	}

@@ -106,7 +106,10 @@ func (c *Core) proposalInput(ctx context.Context, in Incoming, out Responder) (h
 	}
 	// Writing a proposal counts against the same per-minute limit as
 	// questions, so that a draft cannot be flooded either.
-	if !c.allow(ctx, in) {
+	if ok, notify := c.allow(ctx, in); !ok {
+		if !notify {
+			return true, nil // told once this window
+		}
 		return true, c.say(ctx, in, out, textsFor(lang).rateLimited)
 	}
 	lim := proposals.DefaultLimits()

@@ -45,6 +45,9 @@ type Corpus struct {
 	OfficialURL  string        `yaml:"official_url" env:"ATAZAN_CORPUS_OFFICIAL_URL"`
 	Watch        time.Duration `yaml:"watch" env:"ATAZAN_CORPUS_WATCH"` // 0 turns the watch off
 	FetchTimeout time.Duration `yaml:"fetch_timeout" env:"ATAZAN_CORPUS_FETCH_TIMEOUT"`
+	// KeepVersions is how many imported versions of each document serve
+	// keeps, besides the active and the previous one; 0 keeps all.
+	KeepVersions int `yaml:"keep_versions" env:"ATAZAN_CORPUS_KEEP_VERSIONS"`
 }
 
 // LLM is an OpenAI-compatible chat endpoint; empty BaseURL and APIKey mean offline.
@@ -75,6 +78,10 @@ type Bot struct {
 	MaxQuestionLen int    `yaml:"max_question_len" env:"ATAZAN_MAX_QUESTION_LEN"`
 	HistoryTurns   int    `yaml:"history_turns" env:"ATAZAN_HISTORY_TURNS"`
 	DefaultLang    string `yaml:"default_lang" env:"ATAZAN_DEFAULT_LANG"`
+	// AnswerWorkers bounds the answers (retrieval and LLM) computed at once;
+	// AnswerQueue how many more questions may wait for one.
+	AnswerWorkers int `yaml:"answer_workers" env:"ATAZAN_ANSWER_WORKERS"`
+	AnswerQueue   int `yaml:"answer_queue" env:"ATAZAN_ANSWER_QUEUE"`
 }
 
 // Telegram configures the Telegram adapter; an empty Token turns it off.
@@ -140,9 +147,9 @@ func Default() Config {
 		HTTPAddr:        ":8080",
 		WhatsApp:        WhatsApp{Mode: ModeWeb, Cloud: WhatsAppCloud{GraphURL: "https://graph.facebook.com", APIVersion: "v24.0"}},
 		ShutdownTimeout: 30 * time.Second,
-		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second},
+		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second, KeepVersions: 10},
 		LLM:             LLM{Timeout: 30 * time.Second},
-		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru"},
+		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru", AnswerWorkers: 8, AnswerQueue: 64},
 	}
 }
 

@@ -101,6 +101,9 @@ func (c Config) Validate() []Problem {
 		v.warn("ATAZAN_CORPUS_WATCH", fmt.Sprintf("checks Әділет every %s", c.Corpus.Watch), "be kind to the official site: use hours, e.g. 24h")
 	}
 	v.positive("ATAZAN_CORPUS_FETCH_TIMEOUT", c.Corpus.FetchTimeout, "60s")
+	if c.Corpus.KeepVersions < 0 {
+		v.fail("ATAZAN_CORPUS_KEEP_VERSIONS", "is negative", "use how many versions of each document to keep, e.g. 10, or 0 to keep all")
+	}
 
 	v.llm(c.LLM)
 	v.embed(c.Embed, c.LLM.APIKey)
@@ -270,6 +273,12 @@ func (v *validator) bot(b Bot) {
 	}
 	if b.HistoryTurns < 0 {
 		v.fail("ATAZAN_HISTORY_TURNS", "is negative", "use how many earlier turns follow-ups see, e.g. 3, or 0 for none")
+	}
+	if b.AnswerWorkers <= 0 {
+		v.fail("ATAZAN_ANSWER_WORKERS", "must be positive", "use how many answers may be computed at once, e.g. 8 (about the LLM's parallel slots)")
+	}
+	if b.AnswerQueue < 0 {
+		v.fail("ATAZAN_ANSWER_QUEUE", "is negative", "use how many questions may wait for an answer, e.g. 64")
 	}
 }
 

@@ -30,6 +30,7 @@ type Store struct {
 	now func() time.Time
 
 	write sync.Mutex // serialises this Store's changes
+	keep  int        // versions an activation leaves of its document; 0 keeps all
 
 	mu    sync.RWMutex // guards docs and align
 	docs  map[string]*Document
@@ -75,6 +76,10 @@ type backend interface {
 	// rollback pops the history: the version active before the current
 	// one is active again. It returns that version's id.
 	rollback(ctx context.Context, doc string) (string, error)
+	// prune deletes the versions of doc that neither keepID wants nor are
+	// active or previous, with their entries in the history, atomically
+	// against activate and rollback. It returns the versions deleted.
+	prune(ctx context.Context, doc string, keepID func(string) bool) ([]string, error)
 	close() error
 	String() string // where the versions are, for people
 }
@@ -328,6 +333,11 @@ func (s *Store) Activate(ctx context.Context, stagedID, by string) (*Document, e
 		}
 		if err != nil {
 			return nil, fmt.Errorf("activating %s: %w", stagedID, err)
+		}
+		if s.keep > 0 {
+			// The activation stands either way; a version left over is
+			// pruned by the next activation or start.
+			_, _ = s.prune(ctx, d.ID, s.keep)
 		}
 		return d, s.serve(d)
 	}

@@ -92,6 +92,7 @@ type Channels struct {
 	NoBank     bool // BM25 over the bank's questions
 	NoModel    bool // the relevance model trained on the bank
 	NoVectors  bool // chromem-go nearest neighbours
+	NoGlossary bool // expanding everyday words with the glossary's terms
 }
 
 // Engine answers questions about the Constitution. It is safe for
@@ -184,11 +185,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	gl := glossary.Default()
+	if opts.Channels.NoGlossary {
+		gl = &glossary.Glossary{}
+	}
 	return &Engine{
 		db:        db,
 		embedder:  opts.Embedder,
 		composer:  opts.Composer,
-		glossary:  glossary.Default(),
+		glossary:  gl,
 		channels:  opts.Channels,
 		bank:      bi,
 		rel:       rel,

@@ -51,7 +51,7 @@ const (
 	passageWeight = 1.0
 	bankWeight    = 1.0
 	modelWeight   = 0.5
-	vectorWeight  = 0.5
+	vectorWeight  = 0.15
 	minModelShare = 0.01
 	doc2026       = "kz2026"
 	doc1995       = "kz1995"

@@ -29,8 +29,9 @@ const FileName = "atazan.db"
 
 // Store is the bot's database.
 type Store struct {
-	db      *sql.DB
-	backend string // "sqlite" or "postgres"
+	db      *sql.DB // every change, and transactions
+	rdb     *sql.DB // plain reads: db, or on SQLite a pool of read-only connections
+	backend string  // "sqlite" or "postgres"
 
 	authorKey atomic.Pointer[[]byte] // the pseudonym key once read; it never changes (proposals.go)
 }
@@ -44,7 +45,7 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening PostgreSQL: %w", err)
 		}
-		s = &Store{db: db, backend: "postgres"}
+		s = &Store{db: db, rdb: db, backend: "postgres"}
 	} else {
 		if err := os.MkdirAll(dataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("creating data dir: %w", err)
@@ -61,21 +62,43 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
-		s = &Store{db: db, backend: "sqlite"}
+		// SQLite has one writer at a time. Under a flood, many connections
+		// each waiting in busy_timeout fail with SQLITE_BUSY after it; one
+		// connection queues the changes in Go instead, each taking well
+		// under a millisecond, and waits only as long as ctx allows. Reads
+		// go to connections of their own, which WAL lets run beside it.
+		db.SetMaxOpenConns(1)
+		rdb, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		rdb.SetMaxOpenConns(4)
+		s = &Store{db: db, rdb: rdb, backend: "sqlite"}
 	}
 	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, fmt.Errorf("connecting to the %s database: %w", s.backend, err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
+		s.Close()
+		return nil, err
+	}
+	if err := s.migrateDelivery(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.rdb != s.db {
+		err = errors.Join(err, s.rdb.Close())
+	}
+	return err
+}
 
 // Backend names the database in use: "sqlite" or "postgres".
 func (s *Store) Backend() string { return s.backend }
@@ -103,16 +126,25 @@ func (s *Store) q(query string) string {
 	return b.String()
 }
 
+// pool is where a statement runs: a SELECT on the readers, anything that
+// changes something (UPDATE … RETURNING too) on the writer.
+func (s *Store) pool(query string) *sql.DB {
+	if strings.HasPrefix(strings.TrimSpace(query), "SELECT") {
+		return s.rdb
+	}
+	return s.db
+}
+
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return s.db.ExecContext(ctx, s.q(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.db.QueryContext(ctx, s.q(query), args...)
+	return s.pool(query).QueryContext(ctx, s.q(query), args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.db.QueryRowContext(ctx, s.q(query), args...)
+	return s.pool(query).QueryRowContext(ctx, s.q(query), args...)
 }
 
 // Times are stored as Unix milliseconds: the same column type and ordering

@@ -50,6 +50,7 @@ func (s *Store) Forget(ctx context.Context, platform, userID string) error {
 		{`DELETE FROM answers WHERE platform = ? AND user_id = ?`, []any{platform, userID}},
 		{`DELETE FROM users WHERE platform = ? AND user_id = ?`, []any{platform, userID}},
 		{`DELETE FROM rate_buckets WHERE bucket = ?`, []any{UserKey(platform, userID)}},
+		{`DELETE FROM rate_limits WHERE bucket = ?`, []any{UserKey(platform, userID)}},
 	} {
 		if _, err := tx.ExecContext(ctx, s.q(stmt.query), stmt.args...); err != nil {
 			return fmt.Errorf("forgetting %s:%s: %w", platform, userID, err)

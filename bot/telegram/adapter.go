@@ -19,6 +19,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"atazan/bot"
+	"atazan/bot/store"
 	"atazan/metrics"
 )
 
@@ -42,9 +43,11 @@ type Options struct {
 	WebhookURL    string
 	WebhookSecret string
 	Core          Core
-	HTTPClient    *http.Client // nil means a new http.Client
-	Log           *slog.Logger
-	Metrics       *metrics.Metrics
+	// Queue keeps received updates and outgoing messages (*store.Store).
+	Queue      Queue
+	HTTPClient *http.Client // nil means a new http.Client
+	Log        *slog.Logger
+	Metrics    *metrics.Metrics
 }
 
 const (
@@ -54,7 +57,9 @@ const (
 	// in flight when Run is asked to stop.
 	handleTimeout = 3 * time.Minute
 	// maxInFlight bounds the updates handled at once; further updates wait.
-	maxInFlight = 32
+	// Questions wait for the core's answer pool, not here, and a throttled
+	// chat's messages wait in the outbox, so commands always find a slot.
+	maxInFlight = 256
 	// callTimeout bounds one Bot API call (a long poll gets pollTimeout more).
 	callTimeout = time.Minute
 	// maxRetries and maxRetryWait bound how the adapter honours 429s.
@@ -70,6 +75,10 @@ var allowedUpdates = []string{"message", "callback_query", "inline_query"}
 // Adapter is a running connection to one Telegram bot.
 type Adapter struct {
 	api          *tgbotapi.BotAPI // use via bot(ctx), never directly
+	self         atomic.Pointer[tgbotapi.User]
+	queue        Queue
+	source       string // the bot in the delivery tables
+	out          *outbox
 	client       *http.Client
 	token        string
 	fileEndpoint string
@@ -80,15 +89,17 @@ type Adapter struct {
 	metrics      *metrics.Metrics
 
 	ready    atomic.Bool
-	slots    chan struct{} // one per update being handled
-	mu       sync.Mutex    // guards stopping and adding to inFlight
-	stopping bool          // Run has returned or is returning: no new work
+	problem  atomic.Pointer[string] // why the Bot API cannot be reached, for /readyz
+	slots    chan struct{}          // one per update being handled
+	mu       sync.Mutex             // guards stopping and adding to inFlight
+	stopping bool                   // Run has returned or is returning: no new work
 	inFlight sync.WaitGroup
 }
 
 // New checks the token against the Bot API (getMe) and registers the
 // adapter with the core as the Telegram notifier. It does not start
-// receiving updates; Run does.
+// receiving updates; Run does. A Bot API that cannot be reached is not an
+// error here: Run keeps trying, and Check says why it is not ready.
 func New(opts Options) (*Adapter, error) {
 	if opts.Token == "" {
 		return nil, errors.New("telegram: no bot token (set ATAZAN_TELEGRAM_TOKEN)")
@@ -108,6 +119,9 @@ func New(opts Options) (*Adapter, error) {
 	if strings.Count(endpoint, "%s") != 2 {
 		return nil, fmt.Errorf("telegram: API endpoint %q must contain two %%s (token, method), e.g. http://127.0.0.1:8081/bot%%s/%%s", endpoint)
 	}
+	if opts.Queue == nil {
+		return nil, errors.New("telegram: no delivery queue (the bot's database)")
+	}
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{}
@@ -117,19 +131,12 @@ func New(opts Options) (*Adapter, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	api, err := tgbotapi.NewBotAPIWithClient(opts.Token, endpoint, boundClient{ctx: ctx, next: client, token: opts.Token})
-	if err != nil {
-		var apiErr *tgbotapi.Error
-		if errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusNotFound) {
-			return nil, errors.New("telegram: the Bot API rejected the token (check ATAZAN_TELEGRAM_TOKEN)")
-		}
-		return nil, fmt.Errorf("telegram: connecting to the Bot API: %w", redact(err, opts.Token))
-	}
-	api.Client = client // calls go through bot(ctx), which binds a context
+	api := &tgbotapi.BotAPI{Token: opts.Token, Client: client, Buffer: 100}
+	api.SetAPIEndpoint(endpoint) // calls go through bot(ctx), which binds a context
 	a := &Adapter{
 		api:          api,
+		queue:        opts.Queue,
+		source:       sourceOf(opts.Token),
 		client:       client,
 		token:        opts.Token,
 		fileEndpoint: fileEndpoint(endpoint),
@@ -140,12 +147,86 @@ func New(opts Options) (*Adapter, error) {
 		metrics:      opts.Metrics,
 		slots:        make(chan struct{}, maxInFlight),
 	}
+	a.out = &outbox{a: a, wake: make(chan struct{}, 1)}
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	if err := a.connect(ctx); err != nil {
+		if errors.Is(err, errBadToken) {
+			return nil, err
+		}
+		a.log.Warn("the Bot API cannot be reached yet; will keep trying", "err", err)
+	}
 	opts.Core.AddNotifier(bot.Telegram, a)
 	return a, nil
 }
 
+// errBadToken is the Bot API refusing the token: retrying cannot help.
+var errBadToken = errors.New("telegram: the Bot API rejected the token (check ATAZAN_TELEGRAM_TOKEN)")
+
+// connectTimeout bounds one getMe when connecting.
+const connectTimeout = 10 * time.Second
+
+// connect asks the Bot API who the bot is (getMe).
+func (a *Adapter) connect(ctx context.Context) error {
+	callCtx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	me, err := a.bot(callCtx).GetMe()
+	if err != nil {
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusNotFound) {
+			return errBadToken
+		}
+		err = fmt.Errorf("connecting to the Bot API: %w", redact(err, a.token))
+		msg := err.Error()
+		a.problem.Store(&msg)
+		return err
+	}
+	a.self.Store(&me)
+	a.problem.Store(nil)
+	return nil
+}
+
+// connected waits until getMe succeeds, retrying with a backoff, and
+// reports false when ctx ended first or the token was refused (err).
+func (a *Adapter) connected(ctx context.Context) (bool, error) {
+	for wait := time.Second; a.self.Load() == nil; wait = min(2*wait, time.Minute) {
+		err := a.connect(ctx)
+		if errors.Is(err, errBadToken) {
+			return false, err
+		}
+		if err == nil {
+			break
+		}
+		a.metrics.Error("telegram")
+		a.log.Warn("the Bot API cannot be reached; retrying", "err", err, "retry_in", wait)
+		if !sleep(ctx, wait) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// me is the bot's own user; empty until the first getMe succeeded.
+func (a *Adapter) me() tgbotapi.User {
+	if u := a.self.Load(); u != nil {
+		return *u
+	}
+	return tgbotapi.User{}
+}
+
 // Username is the bot's @name without the @.
-func (a *Adapter) Username() string { return a.api.Self.UserName }
+func (a *Adapter) Username() string { return a.me().UserName }
+
+// Check reports why the adapter is not receiving updates, for /readyz.
+func (a *Adapter) Check(context.Context) error {
+	if p := a.problem.Load(); p != nil {
+		return errors.New(*p)
+	}
+	if !a.ready.Load() {
+		return errors.New("not receiving updates from the Bot API yet")
+	}
+	return nil
+}
 
 // Ready reports whether the adapter is receiving updates: polling with the
 // last call to the Bot API successful, or the webhook registered.
@@ -156,12 +237,30 @@ func (a *Adapter) Ready() bool { return a.ready.Load() }
 // receives them). On return every update in flight has been answered. An
 // Adapter runs once.
 func (a *Adapter) Run(ctx context.Context) error {
+	defer a.ready.Store(false)
+	ok, err := a.connected(ctx)
+	if !ok {
+		a.stop()
+		return err
+	}
+	if err := a.queue.PruneDelivery(ctx, time.Now().Add(-keepDelivery)); err != nil {
+		a.log.Warn("pruning old deliveries", "err", err)
+	}
+	if a.webhookURL == "" {
+		// One poller at a time, as Telegram allows: what is claimed before
+		// this one sends was left half-sent by a process that stopped.
+		if err := a.queue.Release(ctx, a.source, time.Now()); err != nil {
+			a.log.Warn("releasing messages left being sent", "err", err)
+		}
+	}
+	// The outbox outlives ctx until the answers in flight are queued.
+	sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+	sending := make(chan struct{})
+	go func() { defer close(sending); a.out.run(sendCtx) }()
 	defer func() {
-		a.ready.Store(false)
-		a.mu.Lock()
-		a.stopping = true
-		a.mu.Unlock()
-		a.inFlight.Wait()
+		a.stop()
+		stopSending()
+		<-sending
 	}()
 
 	if err := a.registerCommands(ctx); err != nil {
@@ -174,10 +273,21 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		a.ready.Store(true)
 		a.log.Info("receiving updates by webhook", "bot", a.Username())
+		// Replicas share the inbox: only updates older than any answer
+		// could take were left behind by a process that stopped.
+		a.resume(ctx, time.Now().Add(-handleTimeout))
 		<-ctx.Done()
 		return nil
 	}
 	return a.poll(ctx)
+}
+
+// stop takes no new updates and waits for those in flight.
+func (a *Adapter) stop() {
+	a.mu.Lock()
+	a.stopping = true
+	a.mu.Unlock()
+	a.inFlight.Wait()
 }
 
 // poll receives updates by long polling until ctx is done.
@@ -188,6 +298,9 @@ func (a *Adapter) poll(ctx context.Context) error {
 	}
 	a.ready.Store(true)
 	a.log.Info("receiving updates by long polling", "bot", a.Username())
+	// Telegram hands updates to one poller at a time, so whatever a stopped
+	// process left unanswered is ours to answer now.
+	a.resume(ctx, time.Now())
 	offset, backoff := 0, time.Second
 	for ctx.Err() == nil {
 		resp, err := a.request(ctx, "getUpdates", tgbotapi.UpdateConfig{
@@ -208,22 +321,92 @@ func (a *Adapter) poll(ctx context.Context) error {
 		}
 		a.ready.Store(true)
 		backoff = time.Second
-		// The offset confirms updates only with the next getUpdates, so
-		// updates not taken because of a shutdown are delivered again.
+		// The offset confirms updates with the next getUpdates, and only
+		// once they are in the inbox: a crash then loses none, and an
+		// update Telegram sends again is not answered twice.
 		updates, next := decodeUpdates(resp.Result, a.log)
-		offset = max(offset, next)
-		for _, u := range updates {
-			a.dispatch(ctx, u)
+		if err := a.receive(ctx, updates); err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			a.metrics.Error("store")
+			a.log.Warn("recording updates; not confirming them", "err", err, "retry_in", backoff)
+			if !sleep(ctx, backoff) {
+				break
+			}
+			backoff = min(2*backoff, time.Minute)
+			continue
 		}
+		offset = max(offset, next)
 	}
 	return nil
+}
+
+// receive records each update in the inbox and hands the new ones to
+// dispatch. It stops at the first update it cannot record.
+func (a *Adapter) receive(ctx context.Context, updates []update) error {
+	var batch []store.Received
+	keys := make([]string, len(updates))
+	for i, u := range updates {
+		if key, durable := updateKey(u); durable {
+			keys[i] = key
+			batch = append(batch, store.Received{Key: key, UpdateID: int64(u.UpdateID), Payload: u.raw})
+		}
+	}
+	isNew, err := a.queue.ReceiveAll(ctx, a.source, batch, time.Now())
+	if err != nil {
+		return err
+	}
+	for i, u := range updates {
+		if keys[i] != "" {
+			if !isNew[0] {
+				a.log.Debug("update already received; skipping", "update_id", u.UpdateID)
+				isNew = isNew[1:]
+				continue
+			}
+			isNew = isNew[1:]
+		}
+		// Not taken (shutting down): the inbox keeps it for the next start.
+		a.dispatch(ctx, u, keys[i])
+	}
+	return nil
+}
+
+// resume dispatches the updates received before now but never answered:
+// those a killed process had in flight.
+func (a *Adapter) resume(ctx context.Context, before time.Time) {
+	left, err := a.queue.Unhandled(ctx, a.source, before, maxRecover)
+	if err != nil {
+		a.metrics.Error("store")
+		a.log.Warn("reading unanswered updates", "err", err)
+		return
+	}
+	if len(left) > 0 {
+		a.log.Info("answering updates left unanswered by the last run", "count", len(left))
+	}
+	for _, r := range left {
+		u, err := decodeUpdate(r.Payload)
+		if err != nil {
+			a.log.Warn("skipping an unanswered update", "update_id", r.UpdateID, "err", err)
+			if err := a.queue.Handled(ctx, a.source, r.Key, time.Now()); err != nil {
+				a.log.Warn("marking an update handled", "err", err)
+			}
+			continue
+		}
+		if !a.dispatch(ctx, u, r.Key) {
+			return
+		}
+	}
 }
 
 // dispatch handles an update in its own goroutine, so a slow answer does
 // not hold up other chats. The work outlives ctx (up to handleTimeout) so
 // that answers in flight at shutdown are finished, not dropped. It reports
 // false when the update was not taken: ctx ended first or Run has stopped.
-func (a *Adapter) dispatch(ctx context.Context, u update) bool {
+func (a *Adapter) dispatch(ctx context.Context, u update, key string) bool {
+	if ctx.Err() != nil {
+		return false // stopping: the inbox keeps it for the next start
+	}
 	select {
 	case a.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -243,6 +426,13 @@ func (a *Adapter) dispatch(ctx context.Context, u update) bool {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
 		defer cancel()
 		a.handle(ctx, u)
+		if key == "" {
+			return
+		}
+		if err := a.queue.Handled(ctx, a.source, key, time.Now()); err != nil {
+			a.metrics.Error("store")
+			a.log.Warn("marking an update handled", "update_id", u.UpdateID, "err", err)
+		}
 	}()
 	return true
 }

@@ -11,9 +11,10 @@ import (
 )
 
 // handleCallback passes a pressed button to the core. The press is always
-// acknowledged first: until it is, the user's client shows a spinner.
+// acknowledged first: until it is, the user's client shows a spinner. The
+// acknowledgement is tried once; a late one is worth nothing.
 func (a *Adapter) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
-	if _, err := a.request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(q.ID, "")); err != nil {
+	if _, err := a.once(ctx, "answerCallbackQuery", tgbotapi.Params{"callback_query_id": q.ID}); err != nil {
 		a.log.Warn("acknowledging a button press", "err", err)
 	}
 	if q.From == nil {

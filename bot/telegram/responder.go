@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -38,9 +39,13 @@ func (a *Adapter) newResponder(chatID int64, replyTo int) *responder {
 // CanEdit is true: Telegram edits messages, so answers can stream.
 func (r *responder) CanEdit() bool { return true }
 
-// Typing shows "typing…" in the chat for about five seconds.
+// Typing shows "typing…" in the chat for about five seconds. It is tried
+// once: a throttled chat goes without.
 func (r *responder) Typing(ctx context.Context) error {
-	_, err := r.a.request(ctx, "sendChatAction", tgbotapi.NewChatAction(r.chatID, tgbotapi.ChatTyping))
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.chatID)
+	p["action"] = tgbotapi.ChatTyping
+	_, err := r.a.once(ctx, "sendChatAction", p)
 	return err
 }
 
@@ -65,30 +70,33 @@ func (r *responder) Send(ctx context.Context, rep bot.Reply) (string, error) {
 	if len(chunks) == 0 {
 		return "", errors.New("sending an empty reply")
 	}
-	var first int
+	parts := make([]tgbotapi.Params, len(chunks))
 	for i, chunk := range chunks {
-		id, err := r.sendText(ctx, chunk, markupIf(i == len(chunks)-1, markup), i == 0)
-		if err != nil {
-			return strconv.Itoa(first), fmt.Errorf("sending part %d of %d: %w", i+1, len(chunks), err)
-		}
-		if i == 0 {
-			first = id
-		} else {
-			r.mu.Lock()
-			r.tails[first] = append(r.tails[first], id)
-			r.mu.Unlock()
+		if parts[i], err = r.textParams(chunk, markupIf(i == len(chunks)-1, markup), i == 0); err != nil {
+			return "", err
 		}
 	}
-	return strconv.Itoa(first), nil
+	// The reply is in the outbox before anything is sent: an outage or a
+	// 429 delays it, and the outbox sends it when Telegram takes it again.
+	ids, queued, err := r.a.send(ctx, r.chatID, parts)
+	if err != nil {
+		return "", fmt.Errorf("sending a reply: %w", err)
+	}
+	if len(ids) == 0 {
+		return queuedPrefix + strconv.FormatInt(queued, 10), nil
+	}
+	if len(ids) == len(chunks) && len(ids) > 1 {
+		r.mu.Lock()
+		r.tails[ids[0]] = ids[1:]
+		r.mu.Unlock()
+	}
+	return strconv.Itoa(ids[0]), nil
 }
 
 // Edit replaces the text of a message sent by Send; overflow goes to the
-// messages that follow it, sent on first need.
+// messages that follow it, sent on first need. A message still waiting in
+// the outbox gets the new text before it goes out.
 func (r *responder) Edit(ctx context.Context, msgID string, rep bot.Reply) error {
-	id, err := strconv.Atoi(msgID)
-	if err != nil {
-		return fmt.Errorf("editing message %q: not a Telegram message id", msgID)
-	}
 	markup, err := keyboard(rep.Actions)
 	if err != nil {
 		return err
@@ -96,6 +104,15 @@ func (r *responder) Edit(ctx context.Context, msgID string, rep bot.Reply) error
 	chunks := renderHTML(rep, maxText)
 	if len(chunks) == 0 {
 		return errors.New("editing to an empty reply")
+	}
+	if q, ok := strings.CutPrefix(msgID, queuedPrefix); ok {
+		if msgID, err = r.editQueued(ctx, q, chunks, markup); err != nil || msgID == "" {
+			return err
+		}
+	}
+	id, err := strconv.Atoi(msgID)
+	if err != nil {
+		return fmt.Errorf("editing message %q: not a Telegram message id", msgID)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -109,7 +126,13 @@ func (r *responder) Edit(ctx context.Context, msgID string, rep bot.Reply) error
 			}
 			continue
 		}
-		next, err := r.sendText(ctx, chunk, m, false)
+		// Overflow of an edit goes out now or not at all: the caller sends
+		// the whole reply anew when an edit fails.
+		p, err := r.textParams(chunk, m, false)
+		if err != nil {
+			return err
+		}
+		next, err := r.a.once(ctx, "sendMessage", p)
 		if err != nil {
 			return fmt.Errorf("sending part %d of %d: %w", i+1, len(chunks), err)
 		}
@@ -117,7 +140,10 @@ func (r *responder) Edit(ctx context.Context, msgID string, rep bot.Reply) error
 	}
 	// The text shrank: drop the parts that no longer exist.
 	for _, extra := range ids[min(len(chunks), len(ids)):] {
-		if _, err := r.a.request(ctx, "deleteMessage", tgbotapi.NewDeleteMessage(r.chatID, extra)); err != nil {
+		p := tgbotapi.Params{}
+		p.AddNonZero64("chat_id", r.chatID)
+		p.AddNonZero("message_id", extra)
+		if _, err := r.a.once(ctx, "deleteMessage", p); err != nil {
 			return err
 		}
 	}
@@ -125,26 +151,74 @@ func (r *responder) Edit(ctx context.Context, msgID string, rep bot.Reply) error
 	return nil
 }
 
-func (r *responder) sendText(ctx context.Context, html string, markup *tgbotapi.InlineKeyboardMarkup, first bool) (int, error) {
-	msg := tgbotapi.NewMessage(r.chatID, html)
-	msg.ParseMode = tgbotapi.ModeHTML
-	msg.DisableWebPagePreview = true
-	if first && r.replyTo != 0 {
-		msg.ReplyToMessageID = r.replyTo
-		msg.AllowSendingWithoutReply = true
+// editQueued edits a message sent through the outbox. While it waits, the
+// new text replaces the queued one (msgID ""); once sent, msgID is its
+// Telegram id, to edit as any other. A reply that now needs more than one
+// message cannot be edited into a queued one: the caller sends it anew.
+func (r *responder) editQueued(ctx context.Context, q string, chunks []string, markup *tgbotapi.InlineKeyboardMarkup) (msgID string, err error) {
+	row, err := strconv.ParseInt(q, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("editing message %q: not a queued message", queuedPrefix+q)
 	}
-	if markup != nil {
-		msg.ReplyMarkup = markup
+	if len(chunks) != 1 {
+		return "", errors.New("editing a queued message into several")
 	}
-	return r.sent(r.a.request(ctx, "sendMessage", msg))
+	p, err := r.textParams(chunks[0], markup, true)
+	if err != nil {
+		return "", err
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("encoding a message: %w", err)
+	}
+	replaced, err := r.a.queue.Replace(ctx, row, raw, time.Now())
+	if err != nil || replaced {
+		return "", err
+	}
+	sent, err := r.a.queue.SentID(ctx, row)
+	if err != nil {
+		return "", err
+	}
+	if sent == "" {
+		return "", errors.New("the queued message is being sent")
+	}
+	return sent, nil
 }
 
+// textParams are the parameters of a sendMessage with an HTML text.
+func (r *responder) textParams(html string, markup *tgbotapi.InlineKeyboardMarkup, first bool) (tgbotapi.Params, error) {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.chatID)
+	p["text"] = html
+	p["parse_mode"] = tgbotapi.ModeHTML
+	p.AddBool("disable_web_page_preview", true)
+	if first && r.replyTo != 0 {
+		p.AddNonZero("reply_to_message_id", r.replyTo)
+		p.AddBool("allow_sending_without_reply", true)
+	}
+	if markup != nil {
+		if err := p.AddInterface("reply_markup", markup); err != nil {
+			return nil, fmt.Errorf("encoding buttons: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// editText edits a sent message once: a streaming edit that fails is
+// skipped, and a final one is sent anew by the caller, through the outbox.
 func (r *responder) editText(ctx context.Context, id int, html string, markup *tgbotapi.InlineKeyboardMarkup) error {
-	edit := tgbotapi.NewEditMessageText(r.chatID, id, html)
-	edit.ParseMode = tgbotapi.ModeHTML
-	edit.DisableWebPagePreview = true
-	edit.ReplyMarkup = markup
-	_, err := r.a.request(ctx, "editMessageText", edit)
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", r.chatID)
+	p.AddNonZero("message_id", id)
+	p["text"] = html
+	p["parse_mode"] = tgbotapi.ModeHTML
+	p.AddBool("disable_web_page_preview", true)
+	if markup != nil {
+		if err := p.AddInterface("reply_markup", markup); err != nil {
+			return fmt.Errorf("encoding buttons: %w", err)
+		}
+	}
+	_, err := r.a.once(ctx, "editMessageText", p)
 	var apiErr *tgbotapi.Error
 	if errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "message is not modified") {
 		return nil // a streaming edit that changed nothing

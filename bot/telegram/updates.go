@@ -20,6 +20,7 @@ import (
 type update struct {
 	tgbotapi.Update
 	origin *forwardOrigin
+	raw    json.RawMessage // as received, for the inbox
 }
 
 // forwardOrigin is Bot API 7.0's MessageOrigin.
@@ -33,7 +34,7 @@ type forwardOrigin struct {
 
 // decodeUpdate decodes one update as Telegram sends it.
 func decodeUpdate(raw []byte) (update, error) {
-	var u update
+	u := update{raw: raw}
 	if err := json.Unmarshal(raw, &u.Update); err != nil {
 		return u, fmt.Errorf("decoding update: %w", err)
 	}
@@ -114,7 +115,7 @@ func (a *Adapter) handleMessage(ctx context.Context, u update) error {
 // our own inline cards, commands meant for another bot.
 func (a *Adapter) incoming(ctx context.Context, u update) (bot.Incoming, bool) {
 	m := u.Message
-	if m.From == nil || m.From.IsBot || (m.ViaBot != nil && m.ViaBot.ID == a.api.Self.ID) {
+	if m.From == nil || m.From.IsBot || (m.ViaBot != nil && m.ViaBot.ID == a.me().ID) {
 		return bot.Incoming{}, false
 	}
 	in := bot.Incoming{
@@ -142,7 +143,7 @@ func (a *Adapter) incoming(ctx context.Context, u update) (bot.Incoming, bool) {
 		if in.ReplyTo == "" {
 			in.ReplyTo = r.Caption
 		}
-		in.ReplyToBot = r.From != nil && r.From.ID == a.api.Self.ID
+		in.ReplyToBot = r.From != nil && r.From.ID == a.me().ID
 	}
 	in.ForwardedFrom, in.IsForwarded = forwardedFrom(u)
 
@@ -178,7 +179,7 @@ func (a *Adapter) incoming(ctx context.Context, u update) (bot.Incoming, bool) {
 // core as "what is…" and "/article 17". forUs is false for a command
 // addressed to another bot. Entity offsets count UTF-16 code units.
 func (a *Adapter) addressing(text string, entities []tgbotapi.MessageEntity) (clean string, mentioned, forUs bool) {
-	self := "@" + strings.ToLower(a.api.Self.UserName)
+	self := "@" + strings.ToLower(a.me().UserName)
 	units := utf16.Encode([]rune(text))
 	var cuts [][2]int // UTF-16 ranges to remove
 	for _, e := range entities {
@@ -190,7 +191,7 @@ func (a *Adapter) addressing(text string, entities []tgbotapi.MessageEntity) (cl
 		case e.Type == "mention" && s == self:
 			mentioned = true
 			cuts = append(cuts, [2]int{e.Offset, e.Offset + e.Length})
-		case e.Type == "text_mention" && e.User != nil && e.User.ID == a.api.Self.ID:
+		case e.Type == "text_mention" && e.User != nil && e.User.ID == a.me().ID:
 			mentioned = true
 		case e.Type == "bot_command" && e.Offset == 0:
 			_, to, addressed := strings.Cut(s, "@")

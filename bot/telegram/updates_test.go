@@ -10,10 +10,9 @@ import (
 )
 
 func testAdapter() *Adapter {
-	return &Adapter{
-		api: &tgbotapi.BotAPI{Self: tgbotapi.User{ID: 42, IsBot: true, UserName: "Atazan_Bot"}},
-		log: slog.New(slog.DiscardHandler),
-	}
+	a := &Adapter{api: &tgbotapi.BotAPI{}, log: slog.New(slog.DiscardHandler)}
+	a.self.Store(&tgbotapi.User{ID: 42, IsBot: true, UserName: "Atazan_Bot"})
+	return a
 }
 
 // entity makes an entity over the first occurrence of sub in text, with

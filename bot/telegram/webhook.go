@@ -53,7 +53,8 @@ func (a *Adapter) setWebhook(ctx context.Context) error {
 
 // WebhookHandler receives updates Telegram posts to the webhook URL. It
 // refuses requests without the secret, so nobody else can speak for
-// Telegram, and answers at once: the update is handled in the background.
+// Telegram, and answers once the update is recorded: it is handled in the
+// background.
 func (a *Adapter) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.secret == "" {
@@ -82,9 +83,13 @@ func (a *Adapter) WebhookHandler() http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		if !a.dispatch(r.Context(), u) {
-			// Shutting down: Telegram retries the update later, maybe at another replica.
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		// Once the update is in the inbox it is safe to acknowledge: the
+		// same update posted again is not answered twice, and one this
+		// process has no time for is answered after the next start.
+		if err := a.receive(r.Context(), []update{u}); err != nil {
+			a.metrics.Error("store")
+			a.log.Warn("recording a webhook update", "update_id", u.UpdateID, "err", err)
+			http.Error(w, "cannot record the update", http.StatusServiceUnavailable)
 			return
 		}
 		w.WriteHeader(http.StatusOK)

@@ -1,7 +1,8 @@
 // Package telegramtest is a fake Telegram Bot API server for tests, in the
 // spirit of net/http/httptest. It answers the methods atazan uses, serves
 // queued updates to getUpdates (long polling included), serves uploaded
-// files, records every call, and can fail a method once with 429. Like
+// files, records every call, and fails methods on request: once with 429,
+// or with faults (a proxy's 502 page, 429 for one chat) until healed. Like
 // Telegram, it refuses messages whose HTML does not parse or whose text is
 // too long.
 package telegramtest
@@ -39,6 +40,8 @@ type Call struct {
 	MessageID int
 	// Err is the error description of a call the server refused.
 	Err string
+	// At is when the server answered the call.
+	At time.Time
 }
 
 // Server is a running fake Bot API server.
@@ -55,6 +58,7 @@ type Server struct {
 	calls    []Call
 	files    map[string]stored // by file_id
 	failOnce map[string]int    // method → retry_after
+	faults   map[string]*Fault // method → the fault in force
 	content  map[int]string    // message id → text and markup, for edits
 }
 
@@ -78,6 +82,7 @@ func NewServer(token string) *Server {
 		nextMsg:  100,
 		files:    map[string]stored{},
 		failOnce: map[string]int{},
+		faults:   map[string]*Fault{},
 		content:  map[int]string{},
 	}
 	mux := http.NewServeMux()
@@ -130,6 +135,50 @@ func (s *Server) FailOnce(method string, retryAfter int) {
 	s.failOnce[method] = retryAfter
 }
 
+// Fault is how Fail makes a method fail.
+type Fault struct {
+	// Status is 502 or 503 for a proxy in front of a Bot API that is down
+	// (the body is an HTML page, as nginx sends), or 429.
+	Status int
+	// RetryAfter is the retry_after of a 429, in seconds.
+	RetryAfter int
+	// Chat limits the fault to calls for one chat_id ("" for all), as
+	// Telegram throttles one chat.
+	Chat string
+	// Times is how many calls fail; 0 means until Heal.
+	Times int
+}
+
+// Fail makes calls of method fail as f says, until Heal or f.Times calls.
+func (s *Server) Fail(method string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[method] = &f
+}
+
+// Heal ends the fault of method.
+func (s *Server) Heal(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.faults, method)
+}
+
+// fault reports whether call fails under a fault in force, using up one of its times.
+func (s *Server) fault(c Call) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.faults[c.Method]
+	if f == nil || (f.Chat != "" && c.Params.Get("chat_id") != f.Chat) {
+		return Fault{}, false
+	}
+	if f.Times > 0 {
+		if f.Times--; f.Times == 0 {
+			delete(s.faults, c.Method)
+		}
+	}
+	return *f, true
+}
+
 // Calls returns the recorded calls of method ("" for all), oldest first.
 // getUpdates is not recorded; file downloads are, with Method "download"
 // and Params "path".
@@ -172,6 +221,7 @@ func (s *Server) broadcast() {
 func (s *Server) record(c Call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c.At = time.Now()
 	s.calls = append(s.calls, c)
 	s.broadcast()
 }
@@ -198,6 +248,24 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request) {
 			"ok": false, "error_code": 429, "description": call.Err,
 			"parameters": map[string]any{"retry_after": retry},
 		})
+		return
+	}
+
+	if f, ok := s.fault(call); ok {
+		if f.Status == http.StatusTooManyRequests {
+			call.Err = fmt.Sprintf("Too Many Requests: retry after %d", f.RetryAfter)
+			s.record(call)
+			reply(w, f.Status, map[string]any{
+				"ok": false, "error_code": 429, "description": call.Err,
+				"parameters": map[string]any{"retry_after": f.RetryAfter},
+			})
+			return
+		}
+		call.Err = http.StatusText(f.Status)
+		s.record(call)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.Status)
+		fmt.Fprintf(w, "<html><head><title>%d %s</title></head><body><center><h1>%[1]d %[2]s</h1></center><hr><center>nginx</center></body></html>\n", f.Status, call.Err)
 		return
 	}
 

@@ -1,0 +1,127 @@
+package telegram
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"atazan/bot/bottest"
+)
+
+// loadQuestions are asked in turn; the answers are the offline (extractive)
+// ones on the fixture corpus.
+var loadQuestions = []string{
+	"С какого возраста можно голосовать на выборах?",
+	"Что такое Курултай?",
+	"Құрылтай деген не?",
+	"Какие права есть у человека?",
+	"Со скольки лет можно работать?",
+}
+
+// BenchmarkLoad runs the whole bot (real core and retrieval, offline
+// answers, SQLite, outbox) behind the fake Bot API on loopback:
+//
+//	flood:    2,000 questions from 400 users pushed at once; reports q/s
+//	paced50:  50 questions a second for 10 s, each from its own chat;
+//	          reports the p50/p95 time from push to Telegram accepting the answer
+//
+// Both report the peak RSS of the test process (fake server included).
+// Run it with -benchtime 1x: one round is the measurement.
+func BenchmarkLoad(b *testing.B) {
+	b.Run("flood", func(b *testing.B) {
+		for b.Loop() {
+			h := startLoad(b)
+			const users, n = 400, 2000
+			start := time.Now()
+			for i := range n {
+				u := int64(10_000 + i%users)
+				h.srv.Push(message(i+1, u, "private", u, loadQuestions[i%len(loadQuestions)]))
+			}
+			h.waitAnswers(b, n)
+			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "q/s")
+			reportRSS(b)
+			h.stop()
+		}
+	})
+	b.Run("paced50", func(b *testing.B) {
+		for b.Loop() {
+			h := startLoad(b)
+			const rate, n = 50, 500
+			pushed := map[string]time.Time{}
+			tick := time.NewTicker(time.Second / rate)
+			for i := range n {
+				<-tick.C
+				u := int64(20_000 + i)
+				pushed[strconv.FormatInt(u, 10)] = time.Now()
+				h.srv.Push(message(1, u, "private", u, loadQuestions[i%len(loadQuestions)]))
+			}
+			tick.Stop()
+			h.waitAnswers(b, n)
+			var lat []time.Duration
+			for _, c := range h.srv.Calls("sendMessage") {
+				if t, ok := pushed[c.Params.Get("chat_id")]; ok && c.Err == "" {
+					lat = append(lat, c.At.Sub(t))
+					delete(pushed, c.Params.Get("chat_id"))
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+			reportRSS(b)
+			h.stop()
+		}
+	})
+}
+
+// startLoad runs the whole bot on the fixture corpus, without rate limits.
+func startLoad(b *testing.B) *harness {
+	b.Helper()
+	core, _ := bottest.NewCore(b, filepath.Join("testdata", "corpus"), bottest.Options{RatePerMinute: 1_000_000})
+	return start(b, core)
+}
+
+// waitAnswers waits until n answers were accepted.
+func (h *harness) waitAnswers(b *testing.B, n int) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for {
+		calls := len(h.srv.Calls(""))
+		ok := 0
+		for _, c := range h.srv.Calls("sendMessage") {
+			if c.Err == "" {
+				ok++
+			}
+		}
+		if ok >= n {
+			return
+		}
+		if _, err := h.srv.WaitCalls(ctx, "", calls+1); err != nil {
+			b.Fatalf("%d of %d answers: %v", ok, n, err)
+		}
+	}
+}
+
+// reportRSS reports the process's peak resident set (Linux).
+func reportRSS(b *testing.B) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
+			b.ReportMetric(kb/1024, "peakRSS-MB")
+		}
+	}
+}
