@@ -107,10 +107,7 @@ func writeAnswerText(w io.Writer, r *answer.Result) {
 		fmt.Fprintf(w, "\n«%s» (%s)\n", q.Text, q.Ref.Format(r.Lang))
 	}
 	if len(r.Sources) > 0 {
-		refs := make([]string, len(r.Sources))
-		for i, s := range r.Sources {
-			refs[i] = s.Format(r.Lang)
-		}
+		refs := corpus.SourceList(r.Sources, r.Lang)
 		label := "Источники"
 		if r.Lang == corpus.KK {
 			label = "Дереккөздер"

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"atazan/corpus"
+	"atazan/rag/answer"
 )
 
 // ragEnv runs atazan offline over the small invented constitutions of
@@ -119,5 +122,18 @@ func TestEval(t *testing.T) {
 		if code, _, _ := run(args...); code == 0 {
 			t.Errorf("%v: exit 0, want an error", args)
 		}
+	}
+}
+
+// TestAskSourcesReadAsInChat checks that "ask" lists sources with the
+// renderer the messengers use: each article once, its points together.
+func TestAskSourcesReadAsInChat(t *testing.T) {
+	r := &answer.Result{Lang: corpus.RU, Lead: "Ответ.", Sources: []corpus.Ref{
+		{Doc: "kz2026", Article: "39", Point: "2"}, {Doc: "kz2026", Article: "39", Point: "1"}, {Doc: "kz1995", Article: "33"},
+	}}
+	var out bytes.Buffer
+	writeAnswerText(&out, r)
+	if want := "Источники: ст. 39, пп. 1, 2; Конституция 1995 г., ст. 33\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("ask output:\n%s\nwant the line %q", &out, want)
 	}
 }

@@ -38,6 +38,9 @@ func runChat(ctx context.Context, e *env) error {
 	// A log line per answer would break up the conversation: the terminal
 	// gets warnings only unless debug logging is asked for.
 	quiet := *e
+	// One local user at their own keyboard: a per-user limit guards the
+	// messengers against floods, here it would only stop a pasted script.
+	quiet.cfg.Bot.RatePerMinute = 0
 	if e.cfg.LogLevel != "debug" {
 		quiet.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}

@@ -56,3 +56,30 @@ func TestChat(t *testing.T) {
 		t.Errorf("bad --lang: exit %d, %s", code, errs)
 	}
 }
+
+// TestChatHasNoRateLimit pastes more questions than ATAZAN_RATE_PER_MINUTE
+// allows, in two runs a moment apart: the terminal has one local user and
+// never refuses them.
+func TestChatHasNoRateLimit(t *testing.T) {
+	env := map[string]string{
+		"ATAZAN_DATA_DIR":        t.TempDir(),
+		"ATAZAN_CORPUS_SRC":      "bot/testdata/corpus-src",
+		"ATAZAN_RATE_PER_MINUTE": "2",
+	}
+	script := strings.Repeat("Со скольки лет можно работать по трудовому договору?\n", 3)
+	for i := range 2 {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"chat"}, strings.NewReader(script), &out, &errb, func(k string) string { return env[k] })
+		if code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", i, code, &errb)
+		}
+		if strings.Contains(out.String(), "очень быстро") {
+			t.Fatalf("run %d: the terminal chat was rate-limited:\n%s", i, &out)
+		}
+		// Every answer, cited or not, carries the feedback buttons; the
+		// over-the-limit reply does not.
+		if n := strings.Count(out.String(), "👍"); n < 3 {
+			t.Errorf("run %d: %d answers to 3 questions:\n%s", i, n, &out)
+		}
+	}
+}

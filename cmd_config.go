@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"atazan/config"
+	"atazan/corpus"
 )
 
 const configUsage = "usage: atazan config check"
@@ -16,10 +18,14 @@ const configUsage = "usage: atazan config check"
 // problem with how to fix it; it fails when a problem is an error, so that
 // deploy scripts can run it before starting the bot.
 func runConfig(ctx context.Context, e *env) error {
+	if len(e.args) > 0 && isHelp(e.args[len(e.args)-1]) {
+		fmt.Fprintln(e.stdout, configUsage)
+		return nil
+	}
 	if len(e.args) != 1 || e.args[0] != "check" {
 		return errors.New(configUsage)
 	}
-	problems := e.cfg.Validate()
+	problems := append(e.cfg.Validate(), corpusProblems(ctx, e)...)
 	writeSettings(e.stdout, e.cfg)
 	fmt.Fprintln(e.stdout)
 	writeProblems(e.stdout, problems)
@@ -27,6 +33,35 @@ func runConfig(ctx context.Context, e *env) error {
 		return fmt.Errorf("%d configuration error(s); fix them and run atazan config check again", n)
 	}
 	return nil
+}
+
+// corpusProblems reports that there are no texts to serve: no corpus in
+// the store and no local source to import on first start. The official
+// source may still work then, but nobody should learn that only from a
+// first start that fails.
+func corpusProblems(ctx context.Context, e *env) []config.Problem {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second) // a database that does not answer
+	defer cancel()
+	store, err := openCorpusStore(ctx, e)
+	if err != nil {
+		return []config.Problem{{Severity: config.Error, Env: "ATAZAN_DATA_DIR", What: fmt.Sprintf("cannot open the corpus store: %v", err),
+			Fix: "make the data dir (or ATAZAN_DATABASE_URL) reachable and writable"}}
+	}
+	defer store.Close()
+	if !store.Empty() || corpus.LocateSource(e.cfg.CorpusSrc) != "" {
+		return nil
+	}
+	what := "no constitution texts: " + store.Location() + " holds no corpus and there is no local source (../shared/corpus-src)"
+	if e.cfg.CorpusSrc != "" {
+		what = fmt.Sprintf("no constitution texts: %s holds no corpus and ATAZAN_CORPUS_SRC=%s is not a directory", store.Location(), e.cfg.CorpusSrc)
+	}
+	return []config.Problem{{
+		Severity: config.Error,
+		Env:      "ATAZAN_CORPUS_SRC",
+		What:     what,
+		Fix: fmt.Sprintf("set ATAZAN_CORPUS_SRC to a directory of the texts laid out like shared/corpus-src, or download the official ones: %s corpus fetch",
+			e.program()),
+	}}
 }
 
 func writeSettings(w io.Writer, cfg config.Config) {

@@ -37,8 +37,8 @@ func TestConfigCheck(t *testing.T) {
 			},
 			args:   []string{"config", "check"},
 			code:   1,
-			stdout: []string{`error   ATAZAN_ADMINS: "42" has no platform prefix`, "fix: prefix", "ATAZAN_TELEGRAM_WEBHOOK_URL", "ATAZAN_TELEGRAM_TOKEN"},
-			stderr: []string{"4 configuration error(s)"},
+			stdout: []string{`error   ATAZAN_ADMINS: "42" has no platform prefix`, "fix: prefix", "ATAZAN_TELEGRAM_WEBHOOK_URL", "ATAZAN_TELEGRAM_TOKEN", "cannot open the corpus store"},
+			stderr: []string{"5 configuration error(s)"}, // the fifth: the database cannot be reached
 			hidden: "hunter2",
 		},
 		{
@@ -49,6 +49,14 @@ func TestConfigCheck(t *testing.T) {
 			stderr: []string{"ATAZAN_CORPUS_WATCH", "24h"},
 		},
 		{
+			name:   "no texts anywhere",
+			env:    map[string]string{"ATAZAN_CORPUS_SRC": "testdata/nowhere", "ATAZAN_TELEGRAM_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_", "ATAZAN_ADMINS": "tg:42"},
+			args:   []string{"config", "check"},
+			code:   1,
+			stdout: []string{"error   ATAZAN_CORPUS_SRC: no constitution texts", "testdata/nowhere is not a directory", "corpus fetch"},
+			stderr: []string{"1 configuration error(s)"},
+		},
+		{
 			name:   "usage",
 			args:   []string{"config"},
 			code:   1,
@@ -57,7 +65,7 @@ func TestConfigCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir()}
+			env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_CORPUS_SRC": "bot/testdata/corpus-src"}
 			for k, v := range tt.env {
 				env[k] = v
 			}

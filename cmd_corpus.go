@@ -31,7 +31,7 @@ func runCorpus(ctx context.Context, e *env) error {
 		{"rollback", "rollback DOC                           restore the version active before the current one", corpusRollback},
 		{"fetch", "fetch [--doc DOC] [--lang kk|ru]       download the official texts from Әділет and import them", runCorpusFetch},
 	}
-	if len(e.args) == 0 || e.args[0] == "help" || e.args[0] == "-h" || e.args[0] == "--help" {
+	if len(e.args) == 0 || isHelp(e.args[0]) {
 		fmt.Fprintln(e.stdout, "Usage: atazan corpus COMMAND\n\nCommands:")
 		for _, s := range subs {
 			fmt.Fprintf(e.stdout, "  %s\n", s.usage)
@@ -39,9 +39,16 @@ func runCorpus(ctx context.Context, e *env) error {
 		return nil
 	}
 	for _, s := range subs {
-		if s.name == e.args[0] {
-			return s.run(ctx, e, e.args[1:])
+		if s.name != e.args[0] {
+			continue
 		}
+		// list and rollback take no flags: "--help" must not be read as
+		// an argument (rollback would try a document named "--help").
+		if rest := e.args[1:]; len(rest) > 0 && isHelp(rest[0]) && (s.name == "list" || s.name == "rollback") {
+			fmt.Fprintf(e.stdout, "Usage: %s corpus %s\n", e.program(), s.usage)
+			return nil
+		}
+		return s.run(ctx, e, e.args[1:])
 	}
 	return fmt.Errorf("unknown corpus command %q (see atazan corpus help)", e.args[0])
 }

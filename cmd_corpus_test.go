@@ -174,5 +174,7 @@ func TestCorpusNoTextsAnywhere(t *testing.T) {
 	if code == 0 {
 		t.Fatal("list succeeded without any texts")
 	}
-	mustContain(t, "stderr", errs, "atazan corpus import", "ATAZAN_CORPUS_SRC")
+	// The hints are commands as the user ran them ("go run ." here).
+	prog := invokedAs(os.Args[0])
+	mustContain(t, "stderr", errs, prog+" corpus import", prog+" corpus fetch", "ATAZAN_CORPUS_SRC=/path/to/corpus-src "+prog+" corpus list")
 }

@@ -53,10 +53,17 @@ func runCorpusFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if res := fetchDocuments(ctx, e, store, docs, langs, "corpus fetch", e.stdout); len(res.failed) > 0 {
-		return fmt.Errorf("%d failed (see above); what is served for them is unchanged", len(res.failed))
+	res := fetchDocuments(ctx, e, store, docs, langs, "corpus fetch", e.stdout)
+	switch len(res.failed) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%w; what is served is unchanged", res.failed[0])
 	}
-	return nil
+	for _, err := range res.failed {
+		fmt.Fprintln(e.stderr, err)
+	}
+	return fmt.Errorf("%d failed (see above); what is served for them is unchanged", len(res.failed))
 }
 
 // fetchOfficial fills an empty store from the official source on first
@@ -64,36 +71,35 @@ func runCorpusFetch(ctx context.Context, e *env, args []string) error {
 // with nothing fetched it fails with what to do instead.
 func fetchOfficial(ctx context.Context, e *env, store *corpus.Store) error {
 	base := e.cfg.Corpus.OfficialURL
-	fmt.Fprintf(e.stderr, "No local corpus found; fetching the official texts from %s (ATAZAN_CORPUS_OFFICIAL_URL).\n", base)
+	fmt.Fprintf(e.stderr, "No local corpus found (ATAZAN_CORPUS_SRC); fetching the official texts from %s (ATAZAN_CORPUS_OFFICIAL_URL).\n", base)
 	// stdout is the command's own (an answer, JSON): report on stderr.
 	res := fetchDocuments(ctx, e, store, adilet.Documents(), adilet.Langs(), "first run", e.stderr)
 	if res.activated == 0 {
-		return offlineHelp(base, errors.Join(res.failed...))
+		return offlineHelp(e, errors.Join(res.failed...))
 	}
 	if len(res.failed) > 0 {
-		e.log.Warn("some official texts could not be fetched", "err", errors.Join(res.failed...))
-		fmt.Fprintf(e.stderr, "Serving what could be fetched. Try the rest later with: atazan corpus fetch\n")
+		for _, err := range res.failed {
+			fmt.Fprintln(e.stderr, err)
+		}
+		fmt.Fprintf(e.stderr, "Serving what could be fetched. Try the rest later with: %s corpus fetch\n", e.program())
 	}
 	return nil
 }
 
 // fetched is what fetchDocuments did: how many documents it activated and
-// what failed, each failure printed already.
+// what failed, for the caller to report once.
 type fetched struct {
 	activated int
 	failed    []error
 }
 
 // fetchDocuments fetches, stages and activates each document in langs,
-// printing what it does to w and failures to stderr. A failure leaves that
-// document as it was; the others still go through.
+// printing what it does to w. A failure leaves that document as it was;
+// the others still go through.
 func fetchDocuments(ctx context.Context, e *env, store *corpus.Store, docs []string, langs []corpus.Lang, by string, w io.Writer) fetched {
 	client := officialClient(e)
 	var res fetched
-	fail := func(err error) {
-		fmt.Fprintln(e.stderr, err)
-		res.failed = append(res.failed, err)
-	}
+	fail := func(err error) { res.failed = append(res.failed, err) }
 	for _, doc := range docs {
 		active := store.Document(doc)
 		var files []corpus.SourceFile
@@ -141,8 +147,14 @@ func fetchDocuments(ctx context.Context, e *env, store *corpus.Store, docs []str
 // when ATAZAN_CORPUS_WATCH is not 0; p is the bot core, which asks the
 // admins.
 func officialWatcher(e *env, store *corpus.Store, p adilet.Proposer, m *metrics.Metrics) *adilet.Watcher {
+	if len(e.cfg.Admins) == 0 {
+		p = noAdmins{}
+	}
 	return adilet.NewWatcher(adilet.WatcherOptions{
-		Client:    adilet.New(adilet.Options{BaseURL: e.cfg.Corpus.OfficialURL, Timeout: e.cfg.Corpus.FetchTimeout, Log: e.log}),
+		Client: adilet.New(adilet.Options{
+			BaseURL: e.cfg.Corpus.OfficialURL, Timeout: e.cfg.Corpus.FetchTimeout,
+			ConnectTimeout: e.cfg.Corpus.ConnectTimeout, Log: e.log,
+		}),
 		Store:     store,
 		Proposer:  p,
 		Every:     e.cfg.Corpus.Watch,
@@ -152,12 +164,23 @@ func officialWatcher(e *env, store *corpus.Store, p adilet.Proposer, m *metrics.
 	})
 }
 
+// noAdmins stands in for the core when ATAZAN_ADMINS is empty: nobody to
+// tell is a setting, which the watch logs calmly, not a failure.
+type noAdmins struct{}
+
+func (noAdmins) ProposeUpdate(context.Context, *corpus.Staged, string) error {
+	return adilet.ErrNoRecipients
+}
+
+func (noAdmins) ReportProblem(context.Context, string) error { return adilet.ErrNoRecipients }
+
 func officialClient(e *env) *adilet.Client {
 	return adilet.New(adilet.Options{
-		BaseURL:  e.cfg.Corpus.OfficialURL,
-		Timeout:  e.cfg.Corpus.FetchTimeout,
-		Progress: e.stderr,
-		Log:      e.log,
+		BaseURL:        e.cfg.Corpus.OfficialURL,
+		Timeout:        e.cfg.Corpus.FetchTimeout,
+		ConnectTimeout: e.cfg.Corpus.ConnectTimeout,
+		Progress:       e.stderr,
+		Log:            e.log,
 	})
 }
 
@@ -172,23 +195,28 @@ func langList(files []corpus.SourceFile) string {
 }
 
 // offlineHelp says exactly how to get the texts when neither the official
-// source nor a local corpus is available.
-func offlineHelp(base string, cause error) error {
+// source nor a local corpus is available, in commands the user can copy.
+func offlineHelp(e *env, cause error) error {
+	base, prog := e.cfg.Corpus.OfficialURL, e.program()
 	var b strings.Builder
-	fmt.Fprintf(&b, "no constitution texts to serve: there is no local corpus and the official source %s gave none", base)
+	fmt.Fprintf(&b, "there is no local corpus and the official source %s gave none", base)
 	if cause != nil {
 		fmt.Fprintf(&b, " (%v)", cause)
 	}
 	b.WriteString(".\nTo fix it, do one of:\n")
-	fmt.Fprintf(&b, "  1. When the network is back: atazan corpus fetch   (or set ATAZAN_CORPUS_OFFICIAL_URL to a reachable mirror)\n")
-	b.WriteString("  2. On a machine with internet, download the official DOCX files:\n")
+	b.WriteString("  1. Point ATAZAN_CORPUS_SRC at a directory of the texts laid out like shared/corpus-src\n")
+	b.WriteString("     (kz2026/kz2026-ru.txt, kz2026/kz2026-kk.txt, kz1995/…; .txt, .md or .docx) and run again:\n")
+	fmt.Fprintf(&b, "       ATAZAN_CORPUS_SRC=/path/to/corpus-src %s %s\n", prog, e.commandLine())
+	fmt.Fprintf(&b, "  2. When the network is back: %s corpus fetch   (or set ATAZAN_CORPUS_OFFICIAL_URL to a reachable mirror)\n", prog)
+	b.WriteString("  3. On a machine with internet, download the official DOCX files, copy them here and import each:\n")
 	for _, doc := range adilet.Documents() {
 		for _, lang := range adilet.Langs() {
 			u, _ := adilet.SourceURL(base, doc, lang)
-			fmt.Fprintf(&b, "       %s   then: atazan corpus import FILE --doc %s --lang %s\n", u, doc, lang)
+			fmt.Fprintf(&b, "       %s   then: %s corpus import FILE --doc %s --lang %s\n", u, prog, doc, lang)
 		}
 	}
-	b.WriteString("  3. Set ATAZAN_CORPUS_SRC to a directory laid out like shared/corpus-src (kz2026/kz2026-ru.txt, kz2026/kz2026-kk.txt, …)\n")
-	b.WriteString("     and run the command again.")
-	return errors.New(b.String())
+	return fmt.Errorf("%w: %s", errNoTexts, strings.TrimSuffix(b.String(), "\n"))
 }
+
+// errNoTexts is a first start that found the constitution texts nowhere.
+var errNoTexts = errors.New("no constitution texts to serve")

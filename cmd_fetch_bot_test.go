@@ -25,7 +25,7 @@ func TestAskFetchesOnFirstRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("ask: exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(stderr, "No local corpus found; fetching the official texts from "+src.URL) ||
+	if !strings.Contains(stderr, "No local corpus found (ATAZAN_CORPUS_SRC); fetching the official texts from "+src.URL) ||
 		!strings.Contains(stderr, "kz1995 ru from "+src.TextURL(t, "kz1995", corpus.RU)+": the server answered 404") ||
 		!strings.Contains(stderr, "kz2026: activated version") {
 		t.Errorf("the first run does not say what it fetched and what failed:\n%s", stderr)

@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
+	"net"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"atazan/config"
@@ -92,7 +96,7 @@ func TestCorpusFetch(t *testing.T) {
 		wantErr string
 	}{
 		{"404", adilettest.NotFound, changed, "the server answered 404 Not Found"},
-		{"503", adilettest.Unavailable, changed, "(3 attempts): the server answered 503 Service Unavailable"},
+		{"503", adilettest.Unavailable, changed, "the server answered 503 Service Unavailable"},
 		{"HTML page with 200", adilettest.HTMLPage, changed, "not a DOCX file: got an HTML page"},
 		{"truncated zip", adilettest.Truncated, changed, "not a DOCX file: zip: not a valid zip file"},
 		{"slow", adilettest.Stalled, changed, "no complete answer within 300ms"},
@@ -103,7 +107,13 @@ func TestCorpusFetch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src.Set(t, "kz2026", corpus.RU, tt.serve)
 			src.Fail(t, "kz2026", corpus.RU, tt.fault)
-			code, _, stderr := runAtazan(t, vars, "corpus", "fetch", "--doc", "kz2026", "--lang", "ru")
+			// Only the stalled body should meet the 300ms deadline: a
+			// loaded machine must not turn the other faults into timeouts.
+			run := maps.Clone(vars)
+			if tt.fault != adilettest.Stalled {
+				run["ATAZAN_CORPUS_FETCH_TIMEOUT"] = "1m"
+			}
+			code, _, stderr := runAtazan(t, run, "corpus", "fetch", "--doc", "kz2026", "--lang", "ru")
 			if code != 1 || !strings.Contains(stderr, tt.wantErr) {
 				t.Errorf("exit %d, stderr does not say %q:\n%s", code, tt.wantErr, stderr)
 			}
@@ -158,7 +168,7 @@ func fetchEnvOf(t *testing.T, vars map[string]string) (*env, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	return &env{cfg: cfg, log: newLogger(cfg, &out), stdin: strings.NewReader(""), stdout: &out, stderr: &out}, &out
+	return &env{cfg: cfg, log: newLogger(cfg, "text", &out), stdin: strings.NewReader(""), stdout: &out, stderr: &out}, &out
 }
 
 func TestFetchOfficial(t *testing.T) {
@@ -195,7 +205,7 @@ func TestFetchOfficial(t *testing.T) {
 		t.Errorf("kz1995 should be served in Russian only:\n%s", out)
 	}
 	for _, want := range []string{
-		"No local corpus found; fetching the official texts from " + src.URL,
+		"No local corpus found (ATAZAN_CORPUS_SRC); fetching the official texts from " + src.URL,
 		"kz2026: activated version",
 		"kz1995 kk from " + src.TextURL(t, "kz1995", corpus.KK) + ": not a DOCX file: got an HTML page",
 		"kz1995: activated version",
@@ -237,5 +247,74 @@ func TestFetchOfficialOffline(t *testing.T) {
 	}
 	if !store.Empty() {
 		t.Error("the store is not empty")
+	}
+}
+
+// blackHole accepts connections and never answers, like an official source
+// behind a broken proxy; it counts the connections.
+func blackHole(t *testing.T) (url string, accepted func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String(), func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(conns)
+	}
+}
+
+// TestFirstRunBlackHole is a fresh clone with no texts and an official
+// source that never answers: one attempt at one text, then one clear
+// message with what to do, in commands as the user ran them.
+func TestFirstRunBlackHole(t *testing.T) {
+	url, accepted := blackHole(t)
+	vars := fetchEnv(t, url)
+	vars["ATAZAN_CORPUS_CONNECT_TIMEOUT"] = "200ms"
+	vars["ATAZAN_CORPUS_FETCH_TIMEOUT"] = "1h" // the connect timeout must end it, not this
+
+	code, stdout, stderr := runAtazan(t, vars, "chat")
+	if code == 0 {
+		t.Fatalf("chat started with no texts:\n%s", stdout)
+	}
+	if n := accepted(); n != 1 {
+		t.Errorf("%d connections to the black hole, want 1 (no retries, no other texts)", n)
+	}
+	if n := strings.Count(stderr, "no answer within 200ms"); n != 1 {
+		t.Errorf("the error is printed %d times, want once:\n%s", n, stderr)
+	}
+	prog := invokedAs(os.Args[0])
+	for _, want := range []string{
+		"no constitution texts to serve",
+		"ATAZAN_CORPUS_SRC=/path/to/corpus-src " + prog + " chat",
+		prog + " corpus fetch",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
 	}
 }

@@ -27,8 +27,8 @@ import (
 
 const noMessengerHelp = `No messenger is configured, so only the HTTP server runs.
   Telegram: create a bot with @BotFather and set ATAZAN_TELEGRAM_TOKEN.
-  WhatsApp: run "atazan whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
-To talk to the bot right now, in this terminal: atazan chat
+  WhatsApp: run "%[1]s whatsapp link", then set ATAZAN_WHATSAPP_ENABLED=true.
+To talk to the bot right now, in this terminal: %[1]s chat
 `
 
 // runServe runs every configured messenger and the HTTP server until
@@ -85,6 +85,7 @@ type server struct {
 	ctx     context.Context            // the group's: ends on shutdown or a failure
 	closers []func() error             // closed in reverse order
 	engine  atomic.Pointer[rag.Engine] // set once the corpus is loaded
+	waiting atomic.Pointer[error]      // why there is no corpus yet, while waiting for one
 }
 
 func newServer(e *env) *server {
@@ -105,6 +106,9 @@ func (s *server) run(ctx context.Context) error {
 	// HTTP first, so that probes answer during a long first start.
 	s.group.Go(func() error { return s.web.Run(s.ctx) })
 	s.web.AddCheck("corpus", func(context.Context) error {
+		if err := s.waiting.Load(); err != nil {
+			return *err
+		}
 		if e := s.engine.Load(); e == nil || !e.Ready() {
 			return errors.New("loading the corpus and building the search index")
 		}
@@ -122,7 +126,7 @@ func (s *server) run(ctx context.Context) error {
 		err = errors.Join(err, s.group.Wait())
 	default:
 		if len(messengers) == 0 {
-			fmt.Fprint(s.e.stderr, noMessengerHelp)
+			fmt.Fprintf(s.e.stderr, noMessengerHelp, s.e.program())
 		}
 		s.e.log.Info("serving", "http", s.e.cfg.HTTPAddr, "messengers", messengers,
 			"llm", s.e.cfg.LLM.Enabled(), "postgres", s.e.cfg.DatabaseURL != "")
@@ -141,7 +145,7 @@ func (s *server) run(ctx context.Context) error {
 // messenger with its probe, and the official-source watch. It returns the
 // names of the messengers started.
 func (s *server) start() ([]string, error) {
-	app, err := openApp(s.ctx, s.e, s.metrics)
+	app, err := s.openWaiting()
 	if err != nil {
 		return nil, fmt.Errorf("opening the bot: %w", err)
 	}
@@ -196,6 +200,35 @@ func tidyCorpus(ctx context.Context, cs *corpus.Store, keep int, log *slog.Logge
 	}
 	cs.KeepVersions(keep)
 }
+
+// openWaiting opens the bot, and while there are no texts to serve it
+// waits and tries again (1 min, doubling to 30 min) with /readyz saying
+// why: a server that exited would be restarted into the same failure, over
+// and over. Texts imported meanwhile ("atazan corpus import", a mounted
+// ATAZAN_CORPUS_SRC) or a reachable official source end the wait.
+func (s *server) openWaiting() (*app, error) {
+	wait := noTextsRetry
+	for {
+		a, err := openApp(s.ctx, s.e, s.metrics)
+		if !errors.Is(err, errNoTexts) || s.ctx.Err() != nil {
+			s.waiting.Store(nil)
+			return a, err
+		}
+		s.waiting.Store(&err)
+		s.e.log.Error("waiting for the constitution texts", "retry_in", wait.String(), "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-s.ctx.Done():
+			t.Stop()
+			return nil, s.ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, 30*time.Minute)
+	}
+}
+
+// noTextsRetry is the first wait of a server that has no texts to serve.
+const noTextsRetry = time.Minute
 
 func (s *server) startTelegram(core *bot.Core, queue telegram.Queue) error {
 	tg := s.e.cfg.Telegram

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,7 +76,8 @@ func TestServeWithoutMessenger(t *testing.T) {
 			t.Errorf("GET %s: %d, body lacks %q:\n%.500s", path, code, want, body)
 		}
 	}
-	for _, want := range []string{"No messenger is configured", "ATAZAN_TELEGRAM_TOKEN", "atazan whatsapp link", "atazan chat"} {
+	prog := invokedAs(os.Args[0]) // the hints are commands as the user ran them
+	for _, want := range []string{"No messenger is configured", "ATAZAN_TELEGRAM_TOKEN", prog + " whatsapp link", prog + " chat"} {
 		if !strings.Contains(sv.stderr.String(), want) {
 			t.Errorf("serve does not say %q:\n%s", want, sv.stderr)
 		}

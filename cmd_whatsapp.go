@@ -24,6 +24,12 @@ func runWhatsApp(ctx context.Context, e *env) error {
 	if len(e.args) == 0 {
 		return errors.New(whatsappUsage)
 	}
+	// status and unlink take no flags: "unlink --help" must print the
+	// usage, never unlink.
+	if isHelp(e.args[0]) || (len(e.args) > 1 && isHelp(e.args[1]) && e.args[0] != "link") {
+		fmt.Fprintln(e.stdout, whatsappUsage)
+		return nil
+	}
 	switch e.args[0] {
 	case "link":
 		return runWhatsAppLink(ctx, e, e.args[1:])

@@ -258,10 +258,7 @@ func (c *Core) Inline(ctx context.Context, in Incoming) ([]InlineResult, error) 
 	if title == "" {
 		title = clip(r.Plain(), 60)
 	}
-	var refs []string
-	for _, s := range a.Sources {
-		refs = append(refs, s.Format(a.Lang))
-	}
+	refs := corpus.SourceList(a.Sources, a.Lang)
 	cards := []InlineResult{{ID: id, Title: clip(title, 60), Description: strings.Join(refs, "; "), Reply: r}}
 	seen := map[string]bool{}
 	for _, s := range a.Sources {

@@ -338,33 +338,6 @@ func TestRenderAnswer(t *testing.T) {
 	}
 }
 
-func TestSourceLabels(t *testing.T) {
-	ref := func(doc, article, point string) corpus.Ref {
-		return corpus.Ref{Doc: doc, Article: article, Point: point}
-	}
-	tests := []struct {
-		name string
-		refs []corpus.Ref
-		lang corpus.Lang
-		want string
-	}{
-		{"one point", []corpus.Ref{ref("kz2026", "17", "2")}, corpus.RU, "ст. 17, п. 2"},
-		{"points of one article together, in order",
-			[]corpus.Ref{ref("kz2026", "73", "6"), ref("kz2026", "15", "3"), ref("kz2026", "73", "2"), ref("kz2026", "15", "5")},
-			corpus.RU, "ст. 73, пп. 2, 6|ст. 15, пп. 3, 5"},
-		{"kazakh plural", []corpus.Ref{ref("kz2026", "73", "2"), ref("kz2026", "73", "6")}, corpus.KK, "73-бап, 2, 6-тармақтар"},
-		{"whole article wins over its points", []corpus.Ref{ref("kz2026", "3", "1"), ref("kz2026", "3", "")}, corpus.KK, "3-бап"},
-		{"the same point once", []corpus.Ref{ref("kz2026", "3", "1"), ref("kz2026", "3", "1")}, corpus.RU, "ст. 3, п. 1"},
-		{"documents apart", []corpus.Ref{ref("kz2026", "3", "1"), ref("kz1995", "3", "1"), ref("kz1995", "3", "2")},
-			corpus.RU, "ст. 3, п. 1|Конституция 1995 г., ст. 3, пп. 1, 2"},
-	}
-	for _, tt := range tests {
-		if got := strings.Join(sourceLabels(tt.refs, tt.lang), "|"); got != tt.want {
-			t.Errorf("%s: sourceLabels = %q, want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
 func TestCiteSpans(t *testing.T) {
 	tests := []struct {
 		in   string

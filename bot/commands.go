@@ -26,6 +26,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 			{"article", "Бап мәтіні: /article 17 (1995 жылғысы: /article 17 1995)"},
 			{"compare", "1995 жылғы Конституциямен салыстыру: /compare 17"},
 			{"lang", "Жауап тілі: /lang kk немесе /lang ru"},
+			{"battle", "Конституциялық баттл: викторина мен пікірсайыс"},
 			{"about", "Дереккөздер мен нұсқалар"},
 			{"privacy", "Мен не сақтаймын"},
 			{"forget", "Деректерімді жою"},
@@ -38,6 +39,7 @@ func (c *Core) CommandMenu(lang string) []Command {
 		{"article", "Текст статьи: /article 17 (1995 г.: /article 17 1995)"},
 		{"compare", "Сравнить с Конституцией 1995 г.: /compare 17"},
 		{"lang", "Язык ответов: /lang kk или /lang ru"},
+		{"battle", "Конституционный баттл: викторина и дебаты"},
 		{"about", "Источники и версии"},
 		{"privacy", "Что я храню"},
 		{"forget", "Удалить мои данные"},
@@ -103,6 +105,8 @@ func (c *Core) command(ctx context.Context, in Incoming, out Responder, name str
 		return c.proposeCommand(ctx, in, out)
 	case "cancel":
 		return c.cancelProposal(ctx, in, out)
+	case "battle":
+		return c.battleCommand(ctx, in, out, args)
 	}
 	if c.isAdmin(in) {
 		if handled, err := c.adminCommand(ctx, in, out, name, args); handled {
@@ -215,6 +219,9 @@ func (c *Core) forget(ctx context.Context, in Incoming, out Responder) error {
 	err := c.forgetProposals(ctx, in)
 	if err == nil {
 		err = c.store.Forget(ctx, string(in.Platform), in.UserID)
+	}
+	if err == nil {
+		err = c.store.ForgetBattle(ctx, string(in.Platform), in.UserID)
 	}
 	if err != nil {
 		c.metrics.Error("store")

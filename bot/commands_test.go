@@ -22,7 +22,9 @@ func TestCommands(t *testing.T) {
 		{"article", "u1", "/article 2", []string{"Статья 2", "1. Каждый имеет право", "2. Трудиться"}, nil, []string{"cmp:2"}},
 		{"article point", "u1", "/article 2 2", []string{"Статья 2", "шестнадцати"}, []string{"Каждый"}, nil},
 		{"article point dotted", "u1", "/article 2.1", []string{"Каждый"}, []string{"шестнадцати"}, nil},
-		{"article with section", "u1", "/article 3", []string{"Курултай", "однопалатный"}, nil, nil},
+		// The section is named as a section, above the heading, never as
+		// if it were the article's title.
+		{"article with section", "u1", "/article 3", []string{"Раздел II. Курултай", "Статья 3", "однопалатный"}, []string{"Статья 3\nКурултай"}, nil},
 		{"article missing", "u1", "/article 99", []string{"нет статьи 99", "статьи 1–3"}, nil, nil},
 		{"article of 1995", "u1", "/article 3 1995", []string{"1995", "утратила силу", "Статья 3", "двух палат"}, []string{"однопалатный"}, []string{"art:kz2026:3"}},
 		{"article of 1995 by id", "u1", "/article kz1995 2 2", []string{"Трудиться можно с шестнадцати"}, []string{"по трудовому договору"}, nil},
@@ -172,7 +174,7 @@ func TestCommandMenu(t *testing.T) {
 				t.Errorf("%s: /%s has no description", lang, c.Name)
 			}
 		}
-		want := []string{"start", "help", "article", "compare", "lang", "about", "privacy", "forget", "propose"}
+		want := []string{"start", "help", "article", "compare", "lang", "battle", "about", "privacy", "forget", "propose"}
 		if !reflect.DeepEqual(names, want) {
 			t.Errorf("%s menu = %v, want %v", lang, names, want)
 		}

@@ -57,6 +57,7 @@ type Options struct {
 	Log     *slog.Logger
 	Metrics *metrics.Metrics
 	Now     func() time.Time // nil = time.Now
+	Battle  BattleOptions
 }
 
 // Core is the conversation service shared by every messenger.
@@ -80,6 +81,7 @@ type Core struct {
 
 	mu        sync.Mutex
 	notifiers map[Platform]Notifier
+	battles   *battles // the /battle games running here
 
 	// Background work (re-indexing) runs under bg and is waited for by Close;
 	// reindex lets one re-indexing run at a time.
@@ -104,6 +106,7 @@ func New(opts Options) *Core {
 		progressEvery: 30 * time.Second,
 		notifiers:     map[Platform]Notifier{},
 		answering:     newAnswering(opts.Bot.AnswerWorkers, opts.Bot.AnswerQueue),
+		battles:       newBattles(opts.Battle),
 	}
 	for _, a := range opts.Admins {
 		c.admins[strings.TrimSpace(a)] = true
@@ -124,6 +127,7 @@ func New(opts Options) *Core {
 // Close stops background work and waits for it.
 func (c *Core) Close() error {
 	c.stop()
+	c.stopBattles()
 	c.running.Wait()
 	return nil
 }
@@ -142,8 +146,12 @@ func (c *Core) notifier(p Platform) Notifier {
 }
 
 // Handle answers one incoming message: a command, a button, a file or a
-// question. A proposal being written in the chat takes the message first.
+// question. A move in the chat's battle (an answer, an opinion, a vote)
+// takes the message first, then a proposal being written in the chat.
 func (c *Core) Handle(ctx context.Context, in Incoming, out Responder) error {
+	if done, err := c.battleMove(ctx, in, out); done {
+		return err
+	}
 	if handled, err := c.proposalInput(ctx, in, out); handled {
 		return err
 	}

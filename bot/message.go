@@ -43,6 +43,9 @@ type Incoming struct {
 	// Callback is set when the user pressed a button (or, on WhatsApp, sent a
 	// number that picks a follow-up); Text is then empty.
 	Callback string
+	// PollAnswer is a vote in a native poll of a battle round (Telegram);
+	// such an update names the user but not the chat.
+	PollAnswer *PollAnswer
 }
 
 // File is an uploaded file.

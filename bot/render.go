@@ -1,11 +1,9 @@
 package bot
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -111,7 +109,7 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	if len(res.Sources) > 0 {
 		p := Paragraph{{Text: t.sources}}
-		for i, s := range sourceLabels(res.Sources, lang) {
+		for i, s := range corpus.SourceList(res.Sources, lang) {
 			if i > 0 {
 				p = append(p, Span{Text: "; "})
 			}
@@ -139,63 +137,6 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 	}
 	r.ShareText = r.Plain()
 	return r
-}
-
-// sourceLabels names the cited articles once each, their points together
-// ("ст. 73, пп. 2, 6"; "73-бап, 2, 6-тармақтар"), in the order cited. An
-// article cited as a whole is named without points.
-func sourceLabels(refs []corpus.Ref, lang corpus.Lang) []string {
-	type group struct {
-		ref    corpus.Ref
-		points []string
-		whole  bool
-	}
-	var groups []*group
-	byArticle := map[corpus.Ref]*group{}
-	for _, r := range refs {
-		key := corpus.Ref{Doc: r.Doc, Article: r.Article}
-		g := byArticle[key]
-		if g == nil {
-			g = &group{ref: key}
-			byArticle[key] = g
-			groups = append(groups, g)
-		}
-		switch {
-		case r.Point == "":
-			g.whole = true
-		case !slices.Contains(g.points, r.Point):
-			g.points = append(g.points, r.Point)
-		}
-	}
-	out := make([]string, len(groups))
-	for i, g := range groups {
-		ref := g.ref
-		if g.whole || len(g.points) == 0 {
-			out[i] = ref.Format(lang)
-			continue
-		}
-		slices.SortStableFunc(g.points, func(a, b string) int { return cmp.Compare(pointOrder(a), pointOrder(b)) })
-		ref.Point = strings.Join(g.points, ", ")
-		out[i] = ref.Format(lang)
-		if len(g.points) > 1 {
-			switch lang {
-			case corpus.KK:
-				out[i] += "тар" // "2, 6-тармақ" → "2, 6-тармақтар"
-			case corpus.RU:
-				out[i] = strings.Replace(out[i], ", п. ", ", пп. ", 1)
-			}
-		}
-	}
-	return out
-}
-
-// pointOrder sorts point numbers as numbers; anything else goes last.
-func pointOrder(p string) int {
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		return 1 << 30
-	}
-	return n
 }
 
 // answerText is the answer as plain text, for the chat history and the log.
@@ -233,13 +174,15 @@ func articleParagraphs(text *corpus.Text, number, point string) (ps []Paragraph,
 		return nil, false
 	}
 	// The document is named above the article (its title, or the heading
-	// of its column in a comparison), so the heading is the number alone.
+	// of its column in a comparison), so the heading is the number and the
+	// article's own title, if it has one. The section comes first and says
+	// it is a section: under the number, its name read as the article's.
+	if sec := text.SectionOf(number); sec != nil && sec.Title != "" {
+		ps = append(ps, Paragraph{{Text: sectionLabel(sec, lang), Italic: true}})
+	}
 	head := Paragraph{{Text: articleLabel(number, lang), Bold: true}}
 	if art.Title != "" {
 		head = append(head, Span{Text: ". " + art.Title, Bold: true})
-	}
-	if sec := text.SectionOf(number); sec != nil && sec.Title != "" {
-		head = append(head, Span{Text: "\n" + sec.Title, Italic: true})
 	}
 	ps = append(ps, head)
 	if art.Repealed {
@@ -259,6 +202,24 @@ func articleParagraphs(text *corpus.Text, number, point string) (ps []Paragraph,
 		ps = append(ps, pointParagraph(p, t))
 	}
 	return ps, true
+}
+
+// sectionLabel names a section as its text does: "Раздел II. Основные
+// права…", "II бөлім. …", "Section II. …".
+func sectionLabel(sec *corpus.Section, lang corpus.Lang) string {
+	var label string
+	switch lang {
+	case corpus.KK:
+		label = sec.Number + " бөлім"
+	case corpus.EN:
+		label = "Section " + sec.Number
+	default:
+		label = "Раздел " + sec.Number
+	}
+	if sec.Number == "" {
+		return sec.Title
+	}
+	return label + ". " + sec.Title
 }
 
 func pointParagraph(p corpus.Point, t *texts) Paragraph {

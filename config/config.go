@@ -42,9 +42,12 @@ type Config struct {
 
 // Corpus configures where official texts come from.
 type Corpus struct {
-	OfficialURL  string        `yaml:"official_url" env:"ATAZAN_CORPUS_OFFICIAL_URL"`
-	Watch        time.Duration `yaml:"watch" env:"ATAZAN_CORPUS_WATCH"` // 0 turns the watch off
-	FetchTimeout time.Duration `yaml:"fetch_timeout" env:"ATAZAN_CORPUS_FETCH_TIMEOUT"`
+	OfficialURL string        `yaml:"official_url" env:"ATAZAN_CORPUS_OFFICIAL_URL"`
+	Watch       time.Duration `yaml:"watch" env:"ATAZAN_CORPUS_WATCH"` // 0 turns the watch off
+	// FetchTimeout bounds the download of one text, every attempt included;
+	// ConnectTimeout bounds the wait for the server's first answer.
+	FetchTimeout   time.Duration `yaml:"fetch_timeout" env:"ATAZAN_CORPUS_FETCH_TIMEOUT"`
+	ConnectTimeout time.Duration `yaml:"connect_timeout" env:"ATAZAN_CORPUS_CONNECT_TIMEOUT"`
 	// KeepVersions is how many imported versions of each document serve
 	// keeps, besides the active and the previous one; 0 keeps all.
 	KeepVersions int `yaml:"keep_versions" env:"ATAZAN_CORPUS_KEEP_VERSIONS"`
@@ -147,7 +150,7 @@ func Default() Config {
 		HTTPAddr:        ":8080",
 		WhatsApp:        WhatsApp{Mode: ModeWeb, Cloud: WhatsAppCloud{GraphURL: "https://graph.facebook.com", APIVersion: "v24.0"}},
 		ShutdownTimeout: 30 * time.Second,
-		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second, KeepVersions: 10},
+		Corpus:          Corpus{OfficialURL: "https://adilet.zan.kz", Watch: 24 * time.Hour, FetchTimeout: 60 * time.Second, ConnectTimeout: 20 * time.Second, KeepVersions: 10},
 		LLM:             LLM{Timeout: 30 * time.Second},
 		Bot:             Bot{RatePerMinute: 10, MaxQuestionLen: 1000, HistoryTurns: 3, DefaultLang: "ru", AnswerWorkers: 8, AnswerQueue: 64},
 	}

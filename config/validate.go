@@ -104,6 +104,7 @@ func (c Config) Validate() []Problem {
 	if c.Corpus.KeepVersions < 0 {
 		v.fail("ATAZAN_CORPUS_KEEP_VERSIONS", "is negative", "use how many versions of each document to keep, e.g. 10, or 0 to keep all")
 	}
+	v.positive("ATAZAN_CORPUS_CONNECT_TIMEOUT", c.Corpus.ConnectTimeout, "20s")
 
 	v.llm(c.LLM)
 	v.embed(c.Embed, c.LLM.APIKey)

@@ -6,12 +6,15 @@ package bottest
 
 import (
 	"context"
+	"embed"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"atazan/bot"
+	"atazan/bot/battle"
 	"atazan/bot/store"
 	"atazan/config"
 	"atazan/corpus"
@@ -24,6 +27,8 @@ type Options struct {
 	RatePerMinute int              // 0: the configured default
 	Now           func() time.Time // nil: time.Now
 	Composer      rag.Composer     // nil: extractive answers
+	// Battle configures /battle; without a Bank, BattleBank is used.
+	Battle bot.BattleOptions
 }
 
 // NewCore imports the texts in src and starts a core answering from them.
@@ -54,7 +59,10 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 	if opts.RatePerMinute > 0 {
 		cfg.RatePerMinute = opts.RatePerMinute
 	}
-	core := bot.New(bot.Options{
+	if opts.Battle.Bank == nil {
+		opts.Battle.Bank = BattleBank(t)
+	}
+	core := bot.New(bot.Options{Battle: opts.Battle,
 		Engine: engine, Corpus: cs, Store: st, Admins: opts.Admins, Bot: cfg,
 		Log: slog.New(slog.DiscardHandler), Now: opts.Now,
 	})
@@ -63,4 +71,23 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 		st.Close()
 	})
 	return core, cs
+}
+
+//go:embed battlebank/*.yaml battlebank/reviewed.txt
+var battleBank embed.FS
+
+// BattleBank is a /battle question bank for the invented fixture texts:
+// the real bank's items cite the official text and fail the corpus check
+// on a fixture.
+func BattleBank(t testing.TB) *battle.Bank {
+	t.Helper()
+	sub, err := fs.Sub(battleBank, "battlebank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := battle.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

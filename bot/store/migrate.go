@@ -56,6 +56,7 @@ CREATE TABLE admin_log (
 CREATE INDEX admin_log_created ON admin_log (created);
 `,
 	2: proposalsSchema,
+	3: battleSchema,
 }
 
 // migrate brings the schema to the latest version in one transaction. On

@@ -70,7 +70,7 @@ const (
 )
 
 // allowedUpdates are the update kinds the adapter asks Telegram for.
-var allowedUpdates = []string{"message", "callback_query", "inline_query"}
+var allowedUpdates = []string{"message", "callback_query", "inline_query", "poll_answer"}
 
 // Adapter is a running connection to one Telegram bot.
 type Adapter struct {

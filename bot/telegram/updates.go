@@ -87,6 +87,8 @@ func (a *Adapter) handle(ctx context.Context, u update) {
 		err = a.handleCallback(ctx, u.CallbackQuery)
 	case u.InlineQuery != nil:
 		err = a.handleInline(ctx, u.InlineQuery)
+	case u.PollAnswer != nil:
+		err = a.handlePollAnswer(ctx, u.PollAnswer)
 	}
 	if err != nil {
 		a.metrics.Error("telegram")

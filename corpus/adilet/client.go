@@ -26,10 +26,12 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultTimeout  = 60 * time.Second
-	DefaultMaxBytes = 20 << 20
-	DefaultAttempts = 3
-	DefaultBackoff  = time.Second
+	DefaultTimeout        = 60 * time.Second
+	DefaultConnectTimeout = 20 * time.Second
+	DefaultMaxBytes       = 20 << 20
+	DefaultAttempts       = 3
+	DefaultBackoff        = time.Second
+	DefaultProgressEvery  = 2 * time.Second
 )
 
 // Errors a fetch can end with besides *StatusError.
@@ -62,51 +64,69 @@ func (e *StatusError) temporary() bool {
 // Options configure a Client. Zero values mean the defaults.
 type Options struct {
 	BaseURL string // DefaultBaseURL when empty
-	// Timeout bounds one attempt, from the request to the last byte.
-	Timeout  time.Duration
-	MaxBytes int64
+	// Timeout bounds a whole Fetch, every attempt and wait included, so a
+	// body that stalls cannot hold a first start for minutes.
+	Timeout time.Duration
+	// ConnectTimeout bounds the wait for the response headers of one
+	// attempt. A server that accepts connections but never answers is
+	// unreachable, and trying it again would only triple the wait.
+	ConnectTimeout time.Duration
+	MaxBytes       int64
 	// Attempts is how many times a fetch is tried on 5xx and network
 	// errors, waiting Backoff, then twice that, and so on, in between.
 	Attempts   int
 	Backoff    time.Duration
 	HTTPClient *http.Client
-	// Progress, if set, gets a progress line while downloading.
-	Progress io.Writer
-	Log      *slog.Logger
+	// Progress, if set, gets a progress line while waiting and downloading,
+	// redrawn at least every ProgressEvery, so a slow source never looks
+	// like a hang.
+	Progress      io.Writer
+	ProgressEvery time.Duration
+	Log           *slog.Logger
 	// Version names the build in the User-Agent; the module version when empty.
 	Version string
 }
 
 // Client downloads official texts. It is safe for concurrent use.
 type Client struct {
-	base      string
-	timeout   time.Duration
-	maxBytes  int64
-	attempts  int
-	backoff   time.Duration
-	http      *http.Client
-	progress  io.Writer
-	log       *slog.Logger
-	userAgent string
+	base           string
+	timeout        time.Duration
+	connectTimeout time.Duration
+	maxBytes       int64
+	attempts       int
+	backoff        time.Duration
+	http           *http.Client
+	progress       io.Writer
+	progressEvery  time.Duration
+	log            *slog.Logger
+	userAgent      string
 }
 
 // New returns a client for the official source described by opts.
 func New(opts Options) *Client {
 	c := &Client{
-		base:     opts.BaseURL,
-		timeout:  opts.Timeout,
-		maxBytes: opts.MaxBytes,
-		attempts: opts.Attempts,
-		backoff:  opts.Backoff,
-		http:     opts.HTTPClient,
-		progress: opts.Progress,
-		log:      opts.Log,
+		base:           opts.BaseURL,
+		timeout:        opts.Timeout,
+		connectTimeout: opts.ConnectTimeout,
+		maxBytes:       opts.MaxBytes,
+		attempts:       opts.Attempts,
+		backoff:        opts.Backoff,
+		http:           opts.HTTPClient,
+		progress:       opts.Progress,
+		progressEvery:  opts.ProgressEvery,
+		log:            opts.Log,
 	}
 	if c.base == "" {
 		c.base = DefaultBaseURL
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
+	}
+	if c.connectTimeout <= 0 {
+		c.connectTimeout = DefaultConnectTimeout
+	}
+	if c.progressEvery <= 0 {
+		c.progressEvery = DefaultProgressEvery
 	}
 	if c.maxBytes <= 0 {
 		c.maxBytes = DefaultMaxBytes
@@ -142,13 +162,17 @@ func (c *Client) BaseURL() string { return c.base }
 
 // Fetch downloads the official DOCX of doc ("kz2026", "kz1995") in lang
 // (kk or ru) and checks that it is a Word document. It retries 5xx and
-// network errors with backoff; 4xx answers, HTML pages and oversized
-// bodies fail at once.
+// refused connections with backoff, within the client's Timeout; 4xx
+// answers, HTML pages, oversized bodies and a server that gives no answer
+// within ConnectTimeout fail at once.
 func (c *Client) Fetch(ctx context.Context, doc string, lang corpus.Lang) (corpus.SourceFile, error) {
 	u, err := SourceURL(c.base, doc, lang)
 	if err != nil {
 		return corpus.SourceFile{}, err
 	}
+	parent, deadline := ctx, time.Now().Add(c.timeout)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	label := doc + " " + string(lang)
 	wait := c.backoff
 	for attempt := 1; ; attempt++ {
@@ -167,14 +191,23 @@ func (c *Client) Fetch(ctx context.Context, doc string, lang corpus.Lang) (corpu
 			}, nil
 		}
 		if attempt >= c.attempts || !retryable(ctx, err) {
-			if attempt > 1 {
-				return corpus.SourceFile{}, fmt.Errorf("fetching %s from %s (%d attempts): %w", label, u, attempt, err)
-			}
-			return corpus.SourceFile{}, fmt.Errorf("fetching %s from %s: %w", label, u, err)
+			return corpus.SourceFile{}, fmt.Errorf("fetching %s from %s%s: %w", label, u, attempts(attempt), err)
 		}
-		c.log.Warn("official source failed, retrying", "doc", doc, "lang", lang, "attempt", attempt, "wait", wait, "err", err)
+		if time.Until(deadline) < wait {
+			// No time left for another attempt: say what went wrong now
+			// rather than wait for the deadline.
+			return corpus.SourceFile{}, fmt.Errorf("fetching %s from %s%s: %w", label, u, attempts(attempt), err)
+		}
+		// Info, not Warn: the caller reports the outcome, once.
+		c.log.Info("official source failed, retrying", "doc", doc, "lang", lang, "attempt", attempt, "wait", wait.String(), "err", err)
+		if c.progress != nil {
+			fmt.Fprintf(c.progress, "%s: %v; trying again in %s\n", label, err, wait)
+		}
 		select {
 		case <-ctx.Done():
+			if parent.Err() == nil {
+				return corpus.SourceFile{}, fmt.Errorf("fetching %s from %s%s: no complete answer within %s: %w", label, u, attempts(attempt), c.timeout, err)
+			}
 			return corpus.SourceFile{}, fmt.Errorf("fetching %s from %s: %w (after: %v)", label, u, ctx.Err(), err)
 		case <-time.After(wait):
 		}
@@ -182,8 +215,16 @@ func (c *Client) Fetch(ctx context.Context, doc string, lang corpus.Lang) (corpu
 	}
 }
 
+// attempts says how many attempts an error comes after, when more than one.
+func attempts(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" (%d attempts)", n)
+	}
+	return ""
+}
+
 func retryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || errors.Is(err, ErrNotDOCX) || errors.Is(err, ErrTooLarge) {
+	if ctx.Err() != nil || errors.Is(err, ErrNotDOCX) || errors.Is(err, ErrTooLarge) || errors.Is(err, errNoAnswer) {
 		return false
 	}
 	var se *StatusError
@@ -193,10 +234,22 @@ func retryable(ctx context.Context, err error) bool {
 	return true // network errors, timeouts, bodies cut short
 }
 
-// download makes one attempt, bounded by the client's timeout.
+// errNoAnswer is an attempt that got no response headers within the
+// connect timeout.
+var errNoAnswer = errors.New("no answer")
+
+// download makes one attempt: response headers within the connect
+// timeout, the body within what is left of the fetch's deadline.
 func (c *Client) download(ctx context.Context, u, label string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	headers := time.AfterFunc(c.connectTimeout, func() {
+		cancel(fmt.Errorf("%w within %s", errNoAnswer, c.connectTimeout))
+	})
+	defer headers.Stop()
+	p := newProgress(c.progress, label, hostOf(u), c.progressEvery)
+	defer p.stop()
+
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
@@ -205,19 +258,26 @@ func (c *Client) download(ctx context.Context, u, label string) ([]byte, error) 
 	req.Header.Set("Accept", "application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/octet-stream;q=0.5")
 	resp, err := c.http.Do(req)
 	if err != nil {
+		p.fail()
 		if ue, ok := err.(*url.Error); ok {
 			err = ue.Err // the URL is in the caller's message already
 		}
+		if cause := context.Cause(ctx); errors.Is(cause, errNoAnswer) {
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, cause)
+		}
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, c.timeoutError(ctx, err))
 	}
+	headers.Stop()
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		p.fail()
 		return nil, &StatusError{URL: u, Status: resp.Status, Code: resp.StatusCode}
 	}
 	if resp.ContentLength > c.maxBytes {
+		p.fail()
 		return nil, fmt.Errorf("%w: announced %s, cap %s", ErrTooLarge, size(resp.ContentLength), size(c.maxBytes))
 	}
-	p := &progress{w: c.progress, label: label, total: resp.ContentLength}
+	p.receiving(resp.ContentLength)
 	data, err := io.ReadAll(io.TeeReader(io.LimitReader(resp.Body, c.maxBytes+1), p))
 	if err != nil {
 		p.fail()
@@ -229,6 +289,13 @@ func (c *Client) download(ctx context.Context, u, label string) ([]byte, error) 
 	}
 	p.done()
 	return data, nil
+}
+
+func hostOf(u string) string {
+	if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+		return pu.Host
+	}
+	return u
 }
 
 // timeoutError says plainly that the attempt ran out of time, rather than

@@ -59,6 +59,7 @@ func TestFetch(t *testing.T) {
 	tests := []struct {
 		name     string
 		maxBytes int64
+		connect  time.Duration // Options.ConnectTimeout; the default when 0
 		handler  func(w http.ResponseWriter, r *http.Request, n int)
 		wantErr  error  // errors.Is target
 		wantMsg  string // in the error text
@@ -143,16 +144,25 @@ func TestFetch(t *testing.T) {
 			wantHits: 1,
 		},
 		{
-			name: "slow headers past the timeout",
+			// A black hole: the connection is accepted and nothing comes
+			// back. Trying again would only multiply the wait.
+			name:    "no answer within the connect timeout",
+			connect: 50 * time.Millisecond,
 			handler: func(w http.ResponseWriter, r *http.Request, n int) {
-				select {
-				case <-r.Context().Done():
-				case <-time.After(5 * time.Second):
-				}
+				<-r.Context().Done()
+			},
+			wantErr:  adilet.ErrUnreachable,
+			wantMsg:  "cannot reach the server: no answer within 50ms",
+			wantHits: 1,
+		},
+		{
+			name: "headers past the whole fetch's timeout",
+			handler: func(w http.ResponseWriter, r *http.Request, n int) {
+				<-r.Context().Done()
 			},
 			wantErr:  adilet.ErrUnreachable,
 			wantMsg:  "cannot reach the server: no complete answer within 200ms: context deadline exceeded",
-			wantHits: 3,
+			wantHits: 1,
 		},
 		{
 			name: "body stalls past the timeout",
@@ -167,7 +177,8 @@ func TestFetch(t *testing.T) {
 			},
 			wantErr:  context.DeadlineExceeded,
 			wantMsg:  "no complete answer within 200ms: reading the body after 100 B",
-			wantHits: 3,
+			wantHits: 1, // the timeout bounds the whole fetch, not each attempt
+
 		},
 	}
 	for _, tt := range tests {
@@ -179,13 +190,14 @@ func TestFetch(t *testing.T) {
 			defer srv.Close()
 			var progress bytes.Buffer
 			c := adilet.New(adilet.Options{
-				BaseURL:  srv.URL,
-				Timeout:  200 * time.Millisecond,
-				MaxBytes: tt.maxBytes,
-				Attempts: 3,
-				Backoff:  time.Millisecond,
-				Progress: &progress,
-				Version:  "v1.2.3",
+				BaseURL:        srv.URL,
+				Timeout:        200 * time.Millisecond,
+				ConnectTimeout: tt.connect,
+				MaxBytes:       tt.maxBytes,
+				Attempts:       3,
+				Backoff:        time.Millisecond,
+				Progress:       &progress,
+				Version:        "v1.2.3",
 			})
 
 			f, err := c.Fetch(context.Background(), "kz2026", corpus.RU)
@@ -227,12 +239,63 @@ func TestFetch(t *testing.T) {
 	}
 }
 
+// TestFetchShowsProgressWhileWaiting holds the answer back until the
+// progress line has been redrawn twice: a slow source must never look like
+// a hang.
+func TestFetchShowsProgressWhileWaiting(t *testing.T) {
+	docx := adilettest.BuildDOCX(t, "КОНСТИТУЦИЯ РЕСПУБЛИКИ КАЗАХСТАН", "Статья 1", "1. Казахстан есть государство.")
+	progress := &lineCounter{redrawn: make(chan struct{}, 100)}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 2 {
+			select {
+			case <-progress.redrawn:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		w.Write(docx)
+	}))
+	defer srv.Close()
+	c := adilet.New(adilet.Options{BaseURL: srv.URL, Progress: progress, ProgressEvery: time.Millisecond})
+	if _, err := c.Fetch(context.Background(), "kz2026", corpus.RU); err != nil {
+		t.Fatalf("Fetch: %v", err)
+	}
+	out := progress.String()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	if !strings.Contains(out, "\rwaiting for "+host+" to send kz2026 ru… ") || !strings.HasSuffix(out, ", done\n") {
+		t.Errorf("progress = %q", out)
+	}
+}
+
+// lineCounter is a progress writer that signals each redraw.
+type lineCounter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	redrawn chan struct{}
+}
+
+func (l *lineCounter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case l.redrawn <- struct{}{}:
+	default:
+	}
+	return l.buf.Write(b)
+}
+
+func (l *lineCounter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 func TestFetchStopsWhenCancelled(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	c := adilet.New(adilet.Options{BaseURL: srv.URL, Attempts: 10, Backoff: time.Hour})
+	c := adilet.New(adilet.Options{BaseURL: srv.URL, Attempts: 10, Backoff: time.Hour, Timeout: 24 * time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	done := make(chan error, 1)

@@ -15,6 +15,10 @@ import (
 
 // Proposer hears what the watch found: a staged new text for the admins to
 // activate or ignore, or a problem with the source. *bot.Core is one.
+//
+// A Proposer with nobody to tell (no admins configured) returns an error
+// wrapping ErrNoRecipients: that is a setting, not a failure, and the
+// watch logs it without alarm and tries again at the next check.
 type Proposer interface {
 	ProposeUpdate(ctx context.Context, staged *corpus.Staged, source string) error
 	ReportProblem(ctx context.Context, msg string) error
@@ -97,7 +101,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	w.mu.Lock()
 	wait := time.Until(w.state.CheckedAt.Add(w.every))
 	w.mu.Unlock()
-	w.log.Info("watching the official source", "url", w.client.BaseURL(), "every", w.every, "next_in", max(wait, 0).Round(time.Second))
+	w.log.Info("watching the official source", "url", w.client.BaseURL(), "every", w.every.String(), "next_in", max(wait, 0).Round(time.Second).String())
 	for {
 		t := time.NewTimer(max(wait, 0))
 		select {
@@ -122,8 +126,12 @@ const (
 	resultUnreachable = "unreachable"
 )
 
+// ErrNoRecipients is what a Proposer returns when nobody is there to hear.
+var ErrNoRecipients = errors.New("no admins to tell (ATAZAN_ADMINS)")
+
 // Check fetches every watched text once, proposes what changed and reports
-// new problems. Its error is only about telling the admins or saving the
+// new problems. An unreachable server ends the check: the other texts are
+// on the same server. Its error is only about telling the admins or saving the
 // state; source problems go to the admins.
 func (w *Watcher) Check(ctx context.Context) error {
 	w.mu.Lock()
@@ -131,7 +139,7 @@ func (w *Watcher) Check(ctx context.Context) error {
 	var problems []report
 	var errs []error
 	for _, doc := range w.docs {
-		p, err := w.checkDoc(ctx, doc)
+		p, unreachable, err := w.checkDoc(ctx, doc)
 		problems = append(problems, p...)
 		if err != nil {
 			errs = append(errs, err)
@@ -144,6 +152,9 @@ func (w *Watcher) Check(ctx context.Context) error {
 			}
 			return ctx.Err()
 		}
+		if unreachable {
+			break
+		}
 	}
 	if len(problems) > 0 {
 		lines := make([]string, len(problems))
@@ -152,7 +163,12 @@ func (w *Watcher) Check(ctx context.Context) error {
 		}
 		// The core words the message for each admin; this is the detail.
 		msg := w.client.BaseURL() + "\n" + strings.Join(lines, "\n")
-		if err := w.proposer.ReportProblem(ctx, msg); err != nil {
+		switch err := w.proposer.ReportProblem(ctx, msg); {
+		case errors.Is(err, ErrNoRecipients):
+			// Logged above as each problem was found.
+			w.log.Info("official source problem not sent: "+err.Error(), "problems", len(problems))
+			w.forgetReported(problems)
+		case err != nil:
 			errs = append(errs, fmt.Errorf("reporting a source problem to admins: %w", err))
 			w.forgetReported(problems)
 		}
@@ -166,8 +182,8 @@ func (w *Watcher) Check(ctx context.Context) error {
 
 // checkDoc checks both languages of doc and stages the changed ones
 // together, so ru and kk are validated against each other. It returns the
-// new problems to report.
-func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, err error) {
+// new problems to report, and whether the server could not be reached.
+func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, unreachable bool, err error) {
 	active := w.store.Document(doc)
 	var files []corpus.SourceFile
 	for _, lang := range Langs() {
@@ -175,7 +191,7 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 		f, err := w.client.Fetch(ctx, doc, lang)
 		if err != nil {
 			if ctx.Err() != nil {
-				return problems, nil
+				return problems, false, nil
 			}
 			result := resultUnreachable
 			if errors.Is(err, ErrNotDOCX) || errors.Is(err, ErrTooLarge) {
@@ -185,6 +201,9 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 			w.log.Warn("official source check failed", "doc", doc, "lang", lang, "result", result, "err", err)
 			if p, ok := w.problem(key, result, fmt.Sprintf("• %s %s — %s: %v", doc, lang, result, err)); ok {
 				problems = append(problems, p)
+			}
+			if errors.Is(err, ErrUnreachable) {
+				return problems, true, nil
 			}
 			continue
 		}
@@ -202,7 +221,7 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 		files = append(files, f)
 	}
 	if len(files) == 0 {
-		return problems, nil
+		return problems, false, nil
 	}
 
 	staged, err := w.store.Stage(ctx, corpus.StageRequest{Doc: doc, Files: files, By: "official watch"})
@@ -222,7 +241,7 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 			problems = append(problems, p)
 		}
 		w.log.Warn("new official text fails validation", "doc", doc, "err", err)
-		return problems, nil
+		return problems, false, nil
 	}
 	if staged.Diff.Empty() {
 		// Same articles in another file (e.g. the DOCX of a text first
@@ -238,7 +257,7 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 			w.recovered(key)
 		}
 		w.log.Info("official text has a new file but the same articles", "doc", doc)
-		return problems, nil
+		return problems, false, nil
 	}
 
 	urls := make([]string, len(files))
@@ -247,7 +266,11 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 	}
 	if err := w.proposer.ProposeUpdate(ctx, staged, strings.Join(urls, " ")); err != nil {
 		// Not remembered: the next check proposes it again.
-		return problems, fmt.Errorf("proposing the new %s text to admins: %w", doc, err)
+		if errors.Is(err, ErrNoRecipients) {
+			w.log.Warn("a changed official text waits for an admin: "+err.Error(), "doc", doc, "staged", staged.ID)
+			return problems, false, nil
+		}
+		return problems, false, fmt.Errorf("proposing the new %s text to admins: %w", doc, err)
 	}
 	for _, f := range files {
 		key := doc + "/" + string(f.Lang)
@@ -258,7 +281,7 @@ func (w *Watcher) checkDoc(ctx context.Context, doc string) (problems []report, 
 	}
 	w.log.Info("proposed a changed official text to admins", "doc", doc, "staged", staged.ID,
 		"added", len(staged.Diff.Added), "removed", len(staged.Diff.Removed), "changed", len(staged.Diff.Changed))
-	return problems, nil
+	return problems, false, nil
 }
 
 // report is a problem with sources ("doc/lang") for the admins.

@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -303,4 +306,41 @@ func TestWatcherRun(t *testing.T) {
 	if probs := run(50*time.Millisecond, true); probs != 1 {
 		t.Errorf("short period: %d reports, want one for the new problem", probs)
 	}
+}
+
+// nobody is a Proposer with no admins configured.
+type nobody struct{}
+
+func (nobody) ProposeUpdate(context.Context, *corpus.Staged, string) error {
+	return adilet.ErrNoRecipients
+}
+func (nobody) ReportProblem(context.Context, string) error { return adilet.ErrNoRecipients }
+
+// TestWatcherUnreachableAndNoAdmins checks that a server that cannot be
+// reached ends a check at its first text, as "corpus fetch" does, and that
+// having no admins to tell is not an error.
+func TestWatcherUnreachableAndNoAdmins(t *testing.T) {
+	var tries atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Close() // connections refused from now on
+	client := adilet.New(adilet.Options{BaseURL: srv.URL, Attempts: 1, HTTPClient: &http.Client{
+		Transport: roundTripCounter{next: http.DefaultTransport, n: &tries},
+	}})
+	w := adilet.NewWatcher(adilet.WatcherOptions{Client: client, Store: &fakeStore{}, Proposer: nobody{}, Every: time.Hour})
+	if err := w.Check(context.Background()); err != nil {
+		t.Errorf("Check = %v, want nil: no admins is a setting, an unreachable source is reported, not returned", err)
+	}
+	if n := tries.Load(); n != 1 {
+		t.Errorf("%d requests to an unreachable server, want 1", n)
+	}
+}
+
+type roundTripCounter struct {
+	next http.RoundTripper
+	n    *atomic.Int32
+}
+
+func (c roundTripCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
 }

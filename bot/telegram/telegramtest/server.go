@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,23 @@ type Server struct {
 	failOnce map[string]int    // method → retry_after
 	faults   map[string]*Fault // method → the fault in force
 	content  map[int]string    // message id → text and markup, for edits
+	polls    map[int]*Poll     // message id → poll
+	nextPoll int
+}
+
+// Poll is a poll the bot sent, as the fake server keeps it.
+type Poll struct {
+	ID        string
+	MessageID int
+	ChatID    string
+	Question  string
+	Options   []string
+	Type      string // quiz or regular
+	Anonymous bool
+	// Correct is the correct option of a quiz, -1 for a regular poll.
+	Correct     int
+	Explanation string
+	Closed      bool
 }
 
 type queued struct {
@@ -84,6 +102,7 @@ func NewServer(token string) *Server {
 		failOnce: map[string]int{},
 		faults:   map[string]*Fault{},
 		content:  map[int]string{},
+		polls:    map[int]*Poll{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{bot}/{method}", s.serveMethod)
@@ -327,6 +346,31 @@ func (s *Server) result(ctx context.Context, c Call) (any, error) {
 			}
 		}
 		return s.message(p.Get("chat_id"), map[string]any{"document": map[string]any{"file_id": "sent", "file_unique_id": "sent"}}), nil
+	case "sendPoll":
+		poll, err := s.newPoll(p)
+		if err != nil {
+			return nil, err
+		}
+		msg := s.message(p.Get("chat_id"), map[string]any{"poll": poll.json()})
+		s.mu.Lock()
+		poll.MessageID = msg["message_id"].(int)
+		poll.ChatID = p.Get("chat_id")
+		s.polls[poll.MessageID] = poll
+		s.mu.Unlock()
+		return msg, nil
+	case "stopPoll":
+		id, _ := strconv.Atoi(p.Get("message_id"))
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		poll, ok := s.polls[id]
+		switch {
+		case !ok || poll.ChatID != p.Get("chat_id"):
+			return nil, fmt.Errorf("message with poll to stop not found")
+		case poll.Closed:
+			return nil, fmt.Errorf("poll has already been closed")
+		}
+		poll.Closed = true
+		return poll.json(), nil
 	case "getFile":
 		s.mu.Lock()
 		f, ok := s.files[p.Get("file_id")]
@@ -341,6 +385,94 @@ func (s *Server) result(ctx context.Context, c Call) (any, error) {
 	default:
 		return nil, fmt.Errorf("method %s is not faked", c.Method)
 	}
+}
+
+// newPoll checks a sendPoll call as Telegram does: 1-300 characters of
+// question, 2-10 options of 1-100 characters, a correct option for a quiz,
+// an explanation of at most 200 characters.
+func (s *Server) newPoll(p url.Values) (*Poll, error) {
+	var options []string
+	if err := json.Unmarshal([]byte(p.Get("options")), &options); err != nil {
+		var objs []struct {
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal([]byte(p.Get("options")), &objs); err != nil {
+			return nil, fmt.Errorf("can't parse options JSON object")
+		}
+		for _, o := range objs {
+			options = append(options, o.Text)
+		}
+	}
+	q := p.Get("question")
+	if n := len([]rune(q)); n == 0 || n > 300 {
+		return nil, fmt.Errorf("poll question length must be between 1 and 300")
+	}
+	if len(options) < 2 || len(options) > 10 {
+		return nil, fmt.Errorf("poll must have 2-10 options")
+	}
+	for _, o := range options {
+		if n := len([]rune(o)); n == 0 || n > 100 {
+			return nil, fmt.Errorf("poll options length must not exceed 100")
+		}
+	}
+	poll := &Poll{Question: q, Options: options, Type: p.Get("type"), Anonymous: p.Get("is_anonymous") != "false", Correct: -1,
+		Explanation: p.Get("explanation")}
+	if poll.Type == "" {
+		poll.Type = "regular"
+	}
+	if poll.Type == "quiz" {
+		c, err := strconv.Atoi(p.Get("correct_option_id"))
+		if err != nil || c < 0 || c >= len(options) {
+			return nil, fmt.Errorf("wrong correct option ID specified")
+		}
+		poll.Correct = c
+		if len([]rune(poll.Explanation)) > 200 {
+			return nil, fmt.Errorf("explanation is too long")
+		}
+	} else if p.Get("explanation") != "" {
+		return nil, fmt.Errorf("explanation can be specified only in quizzes")
+	}
+	s.mu.Lock()
+	s.nextPoll++
+	poll.ID = "poll" + strconv.Itoa(s.nextPoll)
+	s.mu.Unlock()
+	return poll, nil
+}
+
+func (p *Poll) json() map[string]any {
+	var opts []map[string]any
+	for _, o := range p.Options {
+		opts = append(opts, map[string]any{"text": o, "voter_count": 0})
+	}
+	m := map[string]any{"id": p.ID, "question": p.Question, "options": opts, "total_voter_count": 0,
+		"is_closed": p.Closed, "is_anonymous": p.Anonymous, "type": p.Type, "allows_multiple_answers": false}
+	if p.Correct >= 0 {
+		m["correct_option_id"] = p.Correct
+	}
+	return m
+}
+
+// Polls returns the polls the bot sent to chat ("" for all), oldest first.
+func (s *Server) Polls(chat string) []Poll {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Poll
+	for _, p := range s.polls {
+		if chat == "" || p.ChatID == chat {
+			out = append(out, *p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Poll) int { return a.MessageID - b.MessageID })
+	return out
+}
+
+// AnswerPoll queues the poll_answer update Telegram sends when user votes
+// for options of a non-anonymous poll (none: the vote is retracted).
+func (s *Server) AnswerPoll(user User, pollID string, options ...int) int {
+	if options == nil {
+		options = []int{}
+	}
+	return s.Push(map[string]any{"poll_answer": map[string]any{"poll_id": pollID, "user": user, "option_ids": options}})
 }
 
 func (s *Server) setContent(id int, p url.Values) {
