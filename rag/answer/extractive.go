@@ -527,7 +527,7 @@ func isListIntro(u string) bool {
 
 // hasNumber reports whether a unit states a number, in digits or words.
 func hasNumber(u string, lang corpus.Lang) bool {
-	return strings.ContainsFunc(u, unicode.IsDigit) || len(textkit.Numbers(u, textLang(lang))) > 0
+	return strings.ContainsFunc(u, unicode.IsDigit) || len(textkit.Numbers(u, textLang(lang))) > 0 || hasMarker(u, book.Shares)
 }
 
 func mentionsLaw(text string, words []string) bool {

@@ -511,3 +511,24 @@ func TestQuoteKeepsEveryAskedNumber(t *testing.T) {
 		t.Errorf("quote kept a sentence with no number: %q", q)
 	}
 }
+
+func TestHasNumber(t *testing.T) {
+	tests := []struct {
+		lang corpus.Lang
+		text string
+		want bool
+	}{
+		{corpus.RU, "избирается сроком на семь лет", true},
+		{corpus.RU, "не менее 18 лет", true},
+		{corpus.RU, "двумя третями голосов от общего числа депутатов", true},
+		{corpus.RU, "более пятидесяти процентов голосов", true},
+		{corpus.RU, "большинством голосов от общего числа депутатов", false},
+		{corpus.KK, "депутаттары жалпы санының кемінде төрттен үшінің дауысымен", true},
+		{corpus.KK, "заңда белгіленген тәртіппен", false},
+	}
+	for _, tt := range tests {
+		if got := hasNumber(tt.text, tt.lang); got != tt.want {
+			t.Errorf("hasNumber(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

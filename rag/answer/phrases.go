@@ -60,6 +60,7 @@ type phraseBook struct {
 		Endings []string `yaml:"endings"`
 	} `yaml:"follow_up"`
 	Conditions    []string          `yaml:"conditions"`
+	Shares        []string          `yaml:"shares"`
 	Comparison    []string          `yaml:"comparison"`
 	NotComparison []string          `yaml:"not_comparison"`
 	Instructions  []string          `yaml:"instructions"`
@@ -113,7 +114,7 @@ func parsePhraseBook(data []byte) (*phraseBook, error) {
 	}
 	v.folded = map[string]string{}
 	for _, list := range [][]string{v.Kinds.Number, v.Kinds.Permission,
-		v.FollowUp.Openers, v.Comparison, v.Conditions, v.Instructions} {
+		v.FollowUp.Openers, v.Comparison, v.Conditions, v.Shares, v.Instructions} {
 		for _, m := range list {
 			v.folded[m] = foldText(m)
 		}
