@@ -27,6 +27,7 @@ func runEval(ctx context.Context, e *env) error {
 	set := fs.String("set", "", "question set, one JSON object per line: {id, lang, kind, q, gold: [{doc, article}]}")
 	k := fs.Int("k", 5, "cut-off of hit_at_5 and recall_at_5")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	answers := fs.Bool("answers", false, "also answer each answerable question and score the answers: lead accuracy, citation precision, refused rate, facts found")
 	misses := fs.Bool("misses", false, "also list the questions whose gold article is not in the top k")
 	bankVal := fs.Bool("bank-val", false, "score the question bank's validation split, with retrieval and the model built from the training split only")
 	resultsFile := fs.String("results", "", "write every question's outcome to this file, one JSON object per line")
@@ -84,14 +85,28 @@ func runEval(ctx context.Context, e *env) error {
 			return err
 		}
 	}
+	var ansReport *rag.AnswerReport
+	var ansResults []rag.AnswerResult
+	if *answers {
+		if ansReport, ansResults, err = engine.EvaluateAnswers(ctx, items); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return enc.Encode(struct {
+			*rag.EvalReport
+			Answers *rag.AnswerReport `json:"answers,omitempty"`
+		}{report, ansReport})
 	}
 	writeEvalReport(e.stdout, *set, report)
+	if ansReport != nil {
+		writeAnswerReport(e.stdout, ansReport)
+	}
 	if *misses {
 		writeMisses(e.stdout, results, *k)
+		writeAnswerMisses(e.stdout, ansResults)
 	}
 	return nil
 }

@@ -25,6 +25,8 @@ type chunk struct {
 	// context is what is indexed: a short lead ("Президент Республики
 	// Казахстан:") carries the meaning of the points under it.
 	context string
+	// lead is that short lead of a point, shown to name its subject.
+	lead string
 }
 
 // leadContext is the longest lead copied in front of each point.
@@ -90,6 +92,7 @@ func articleChunks(d *corpus.Document, lang corpus.Lang, s *corpus.Section, a *c
 		c.ref.Point = p.Number
 		c.text = p.PlainText()
 		c.context = prefix + c.text
+		c.lead = strings.TrimSpace(prefix)
 		out = append(out, c)
 	}
 	return out

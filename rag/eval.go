@@ -24,6 +24,8 @@ type EvalItem struct {
 	Q      string       `json:"q"`
 	Gold   []corpus.Ref `json:"gold"`
 	Expect string       `json:"expect,omitempty"`
+	// Facts are regular expressions a right answer's text matches (eval --answers).
+	Facts []string `json:"facts,omitempty"`
 }
 
 // ReadEvalSet reads a question set; a bad line is reported with its number.

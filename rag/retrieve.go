@@ -332,7 +332,7 @@ func (idx *index) hits(order []articleKey, refs []corpus.Ref, sc *scores, lang c
 				ch["ref"] = 1
 			}
 			out = append(out, Hit{
-				Passage:  answer.Passage{Ref: c.ref, Lang: c.lang, Heading: c.heading, Text: c.text, Score: sc.articles[ak] + ch["ref"]},
+				Passage:  answer.Passage{Ref: c.ref, Lang: c.lang, Heading: c.heading, Text: c.text, Score: sc.articles[ak] + ch["ref"], Lead: c.lead},
 				Channels: ch,
 			})
 		}

@@ -22,6 +22,9 @@ type Passage struct {
 	Heading string      `json:"heading"` // e.g. "Статья 17" / "17-бап" and the section
 	Text    string      `json:"text"`
 	Score   float64     `json:"score"`
+	// Lead is the article's opening words when a point continues them
+	// ("Президент Республики Казахстан:"): they name the point's subject.
+	Lead string `json:"lead,omitempty"`
 }
 
 // Turn is an earlier question and answer in the same chat, oldest first.
@@ -67,4 +70,8 @@ type Result struct {
 	// Note is a closing line, e.g. that this is not legal advice, or why the
 	// LLM answer was replaced by quotes.
 	Note string `json:"note,omitempty"`
+	// Latin is set when the question was Latin-script Kazakh: Lead, Body
+	// and Note are in the 2021 Latin alphabet, and renderers should write
+	// references so too (quotes stay in the official Cyrillic).
+	Latin bool `json:"latin,omitempty"`
 }

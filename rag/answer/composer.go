@@ -60,17 +60,31 @@ func NewComposer(chat Chatter, opts ComposerOptions) *Composer {
 // returns an error only with that answer when ctx itself was cancelled.
 func (c *Composer) Compose(ctx context.Context, req Request, partial func(string)) (Result, error) {
 	req.Lang = answerLang(req.Lang)
+	rd := read(req)
 	if len(req.Passages) == 0 {
-		return Abstain(req.Lang), nil
+		return abstain(rd), nil
 	}
 	if c.chat == nil {
 		return Extractive(req), nil
+	}
+	if !rd.compare {
+		// Not a comparison, whatever retrieval thought: the model sees
+		// only the law in force, so the citation check holds it to it.
+		req.Compare = false
+		req.Passages = inForce(req.Passages)
+	}
+	if rd.latin && partial != nil {
+		// The model writes Cyrillic, which the check reads; a Latin-script
+		// reader sees it in Latin letters.
+		partial = func(show func(string)) func(string) {
+			return func(s string) { show(toLatin(s)) }
+		}(partial)
 	}
 	p := phrasesFor(req.Lang)
 	msgs, err := c.prompt.messages(req)
 	if err != nil {
 		c.log.Error("building LLM prompt", "err", err)
-		return fallback(req, p.llmDown), nil
+		return fallback(req, p.LLMDown), nil
 	}
 
 	llmCtx := ctx
@@ -99,18 +113,22 @@ func (c *Composer) Compose(ctx context.Context, req Request, partial func(string
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return fallback(req, p.llmDown), ctx.Err()
+			return fallback(req, p.LLMDown), ctx.Err()
 		}
 		c.metrics.Error("llm")
 		c.log.Warn("LLM failed; answering with quotes", "err", err, "timeout", errors.Is(err, context.DeadlineExceeded))
-		return fallback(req, p.llmDown), nil
+		return fallback(req, p.LLMDown), nil
 	}
 
 	res, problem := c.accept(req, raw)
 	if problem != "" {
 		c.metrics.Error("llm_answer")
 		c.log.Warn("LLM answer rejected; answering with quotes", "reason", problem)
-		return fallback(req, p.llmBad), nil
+		return fallback(req, p.LLMBad), nil
+	}
+	if rd.latin {
+		res.Latin = true
+		res.Body, res.Note = toLatin(res.Body), toLatin(res.Note)
 	}
 	return res, nil
 }
@@ -131,7 +149,7 @@ func (c *Composer) accept(req Request, raw string) (Result, string) {
 		Mode:    ModeLLM,
 		Body:    ch.Body,
 		Sources: ch.Sources,
-		Note:    phrasesFor(req.Lang).llmNote,
+		Note:    phrasesFor(req.Lang).LLMNote,
 	}, ""
 }
 
@@ -155,6 +173,9 @@ func acceptable(ch checked) string {
 // fallback is the extractive answer with the reason it replaced the LLM's.
 func fallback(req Request, why string) Result {
 	res := Extractive(req)
+	if res.Latin {
+		why = toLatin(why)
+	}
 	if res.Mode == ModeExtractive {
 		res.Note = why + " " + res.Note
 	}

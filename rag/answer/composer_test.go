@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -139,7 +140,7 @@ func TestComposeStreamed(t *testing.T) {
 	if fmt.Sprint(res.Sources) != "[kz2026/17/3 kz2026/17/1]" {
 		t.Errorf("sources = %v", res.Sources)
 	}
-	if res.Note != phrasesFor(corpus.RU).llmNote {
+	if res.Note != phrasesFor(corpus.RU).LLMNote {
 		t.Errorf("note = %q", res.Note)
 	}
 	// Whole checked sentences only, from the first cited one on, each
@@ -194,17 +195,17 @@ func TestComposeFallsBack(t *testing.T) {
 		metric  string
 		calls   float64 // failing calls: both modes, or only the streamed one
 	}{
-		{"HTTP 500", &fakeLLM{status: http.StatusInternalServerError}, 0, ru.llmDown, "llm", 2},
-		{"timeout", &fakeLLM{reply: "поздно [kz2026:17:3]", delay: 2 * time.Second}, 100 * time.Millisecond, ru.llmDown, "llm", 2},
+		{"HTTP 500", &fakeLLM{status: http.StatusInternalServerError}, 0, ru.LLMDown, "llm", 2},
+		{"timeout", &fakeLLM{reply: "поздно [kz2026:17:3]", delay: 2 * time.Second}, 100 * time.Millisecond, ru.LLMDown, "llm", 2},
 		{"malformed stream", &fakeLLM{reply: "Смертная казнь запрещена [kz2026:17:3].", raw: []string{
 			`data: {"choices":[{"index":0,"delta":{"content":"Смертная казнь "}}]}`,
 			`data: {"choices":[{"index":0,"delta":{"cont`,
-		}}, 0, ru.llmDown, "llm", 1},
-		{"only invalid citations", &fakeLLM{reply: "Смертная казнь разрешена за измену [kz2026:99:1] и по закону [kz1995:17:3]."}, 0, ru.llmBad, "llm_answer", 2},
-		{"no citations", &fakeLLM{reply: "Смертная казнь в Казахстане запрещена, это всем известно."}, 0, ru.llmBad, "llm_answer", 2},
-		{"empty", &fakeLLM{reply: "  "}, 0, ru.llmBad, "llm_answer", 2},
-		{"garbage", &fakeLLM{reply: "[kz2026:17:3] [kz2026:17:3] ..."}, 0, ru.llmBad, "llm_answer", 2},
-		{"wrong language", &fakeLLM{reply: "The death penalty is prohibited in Kazakhstan [kz2026:17:3]."}, 0, ru.llmBad, "llm_answer", 2},
+		}}, 0, ru.LLMDown, "llm", 1},
+		{"only invalid citations", &fakeLLM{reply: "Смертная казнь разрешена за измену [kz2026:99:1] и по закону [kz1995:17:3]."}, 0, ru.LLMBad, "llm_answer", 2},
+		{"no citations", &fakeLLM{reply: "Смертная казнь в Казахстане запрещена, это всем известно."}, 0, ru.LLMBad, "llm_answer", 2},
+		{"empty", &fakeLLM{reply: "  "}, 0, ru.LLMBad, "llm_answer", 2},
+		{"garbage", &fakeLLM{reply: "[kz2026:17:3] [kz2026:17:3] ..."}, 0, ru.LLMBad, "llm_answer", 2},
+		{"wrong language", &fakeLLM{reply: "The death penalty is prohibited in Kazakhstan [kz2026:17:3]."}, 0, ru.LLMBad, "llm_answer", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,10 +227,11 @@ func TestComposeFallsBack(t *testing.T) {
 				if tt.timeout > 0 && time.Since(start) > time.Second {
 					t.Errorf("stream=%v: timeout not applied, took %v", stream, time.Since(start))
 				}
-				if res.Mode != ModeExtractive || len(res.Quotes) != 2 || len(res.Sources) != 2 {
+				// The quotes answer: the point on the death penalty, not the one on life.
+				if res.Mode != ModeExtractive || len(res.Quotes) != 1 || fmt.Sprint(res.Sources) != "[kz2026/17/3]" || !strings.Contains(res.Lead, "казнь запрещена") {
 					t.Errorf("stream=%v: result = %+v", stream, res)
 				}
-				if !strings.HasPrefix(res.Note, tt.note) || !strings.HasSuffix(res.Note, ru.disclaimer) {
+				if !strings.HasPrefix(res.Note, tt.note) || !strings.HasSuffix(res.Note, ru.Disclaimer) {
 					t.Errorf("stream=%v: note = %q", stream, res.Note)
 				}
 			}
@@ -301,6 +303,7 @@ func TestComposePromptShape(t *testing.T) {
 	f := &fakeLLM{reply: "Было так [kz1995:15:2], стало так [kz2026:17:3]."}
 	c, _ := composer(t, f, 0)
 	req := deathPenalty(t, corpus.RU)
+	req.Question = "Что изменилось со смертной казнью по сравнению с 1995 годом?"
 	req.Compare = true
 	req.Passages = append(req.Passages, passage(t, ru1995(), "kz1995", "15", "2", 0.5))
 	for i := range 5 {
@@ -330,7 +333,7 @@ func TestComposePromptShape(t *testing.T) {
 func TestComposeOfflineAndAbstain(t *testing.T) {
 	offline := NewComposer(nil, ComposerOptions{})
 	res, err := offline.Compose(context.Background(), deathPenalty(t, corpus.RU), func(string) { t.Error("partial called offline") })
-	if err != nil || res.Mode != ModeExtractive || res.Note != phrasesFor(corpus.RU).disclaimer {
+	if err != nil || res.Mode != ModeExtractive || res.Note != phrasesFor(corpus.RU).Disclaimer {
 		t.Errorf("offline = %+v, %v", res, err)
 	}
 
@@ -359,5 +362,58 @@ func TestComposeCallerCancelled(t *testing.T) {
 	}
 	if n := testutil.ToFloat64(m.Errors.WithLabelValues("llm")); n != 0 {
 		t.Errorf("caller's cancel counted as an LLM error")
+	}
+}
+
+// The rules of offline answers hold in the prompt: the answer sentence
+// first, only relevant citations, follow-ups, claims; comparison only for
+// comparison questions; a Latin-script question gets the checked answer
+// in Latin letters.
+func TestComposePromptCarriesAnswerRules(t *testing.T) {
+	f := &fakeLLM{}
+	c, _ := composer(t, f, 0)
+
+	// Retrieval flagged a comparison, but the question compares nothing:
+	// no comparison rule, and the 1995 passage is not offered to be cited.
+	req := deathPenalty(t, corpus.RU)
+	req.Compare = true
+	req.Passages = append(req.Passages, passage(t, ru1995(), "kz1995", "15", "2", 0.5))
+	f.reply = "Смертная казнь запрещена [kz2026:17:3]. Раньше она допускалась [kz1995:15:2]."
+	res, err := c.Compose(context.Background(), req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.lastCall(t)
+	sys, user := msgs[0].Content, msgs[len(msgs)-1].Content
+	for _, rule := range []string{"Begin with one sentence that answers the question", "the number, the subject and the condition",
+		"Cite and use only the passages that answer", "answer for that condition", "do not repeat it"} {
+		if !strings.Contains(sys, rule) {
+			t.Errorf("system prompt lacks %q", rule)
+		}
+	}
+	if strings.Contains(sys, "asks what changed") || strings.Contains(user, "kz1995") {
+		t.Errorf("a plain question got the comparison:\n%s\n%s", sys, user)
+	}
+	if fmt.Sprint(res.Sources) != "[kz2026/17/3]" || strings.Contains(res.Body, "1995") {
+		t.Errorf("the 1995 citation survived: %v %q", res.Sources, res.Body)
+	}
+
+	// A Latin-script Kazakh question: the model writes Kazakh in Cyrillic,
+	// which the check reads, and the reader gets it in Latin letters,
+	// while streaming too.
+	req = deathPenalty(t, corpus.KK)
+	req.Question = "Olim jazasy bar ma?"
+	f.reply = "Жоқ, өлім жазасына тыйым салынған [kz2026:17:3]. Әркімнің өмір сүруге құқығы бар [kz2026:17:1]."
+	var shown []string
+	res, err = c.Compose(context.Background(), req, func(s string) { shown = append(shown, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != ModeLLM || !res.Latin || res.Body != "Joq, ölım jazasyna tyiym salynğan (17-bap, 3-tarmaq). Ärkımnıñ ömır süruge qūqyğy bar (17-bap, 1-tarmaq)." ||
+		strings.ContainsFunc(res.Note, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+		t.Errorf("latin result = %+v", res)
+	}
+	if len(shown) == 0 || strings.ContainsFunc(shown[len(shown)-1], func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+		t.Errorf("streamed text not in Latin: %q", shown)
 	}
 }

@@ -24,7 +24,7 @@ func (r Result) Text() string {
 			quotes.WriteString(q.Label + ":\n")
 			label = q.Label
 		}
-		quotes.WriteString("«" + q.Text + "» (" + q.Ref.Format(r.Lang) + ")\n")
+		quotes.WriteString("«" + q.Text + "» (" + formatRef(q.Ref, r.Lang, r.Latin) + ")\n")
 	}
 	if quotes.Len() > 0 {
 		parts = append(parts, strings.TrimRight(quotes.String(), "\n"))
@@ -35,9 +35,13 @@ func (r Result) Text() string {
 	if len(r.Sources) > 0 {
 		refs := make([]string, len(r.Sources))
 		for i, s := range r.Sources {
-			refs[i] = s.Format(r.Lang)
+			refs[i] = formatRef(s, r.Lang, r.Latin)
 		}
-		parts = append(parts, phrasesFor(answerLang(r.Lang)).sources+": "+strings.Join(refs, "; ")+".")
+		label := phrasesFor(answerLang(r.Lang)).Sources
+		if r.Latin {
+			label = toLatin(label)
+		}
+		parts = append(parts, label+": "+strings.Join(refs, "; ")+".")
 	}
 	return strings.Join(parts, "\n\n")
 }
