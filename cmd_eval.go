@@ -16,7 +16,7 @@ import (
 	"atazan/rag/bank"
 )
 
-const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors,glossary] [--k 5] [--json] [--misses]"
+const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors,glossary] [--answers] [--k 5] [--json] [--misses] [--results FILE]"
 
 // runEval measures retrieval on a labelled question set (the format of
 // shared/eval/dev.jsonl) and prints hit@1, hit@k, recall@k, MRR@10, the

@@ -286,7 +286,7 @@ func (e *Engine) Answer(ctx context.Context, q Question, partial func(text strin
 	switch {
 	case len(req.Passages) == 0:
 		e.log.Debug("declining", "why", s.abstain)
-		res = e.declines.Decline(req.Lang, s.abstain)
+		res = e.declines.Decline(req, s.abstain)
 	case e.composer != nil:
 		res, err = e.composer.Compose(ctx, req, partial)
 		if err != nil {

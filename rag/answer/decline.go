@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"atazan/corpus"
+	"atazan/rag/textkit"
 )
 
 //go:embed declines.yaml
@@ -36,9 +37,11 @@ func LoadDeclines() (Declines, error) {
 
 // Decline is the reply to a question declined for reason ("opinion",
 // "off-topic: insult"…): an off-topic topic with a reply of its own
-// (insult, chatter) gets it, any other the default one. It cites nothing.
-func (d Declines) Decline(lang corpus.Lang, reason string) Result {
-	lang = answerLang(lang)
+// (insult, chatter) gets it, any other the default one. It cites nothing,
+// and a Latin-script Kazakh question gets it in Latin script.
+func (d Declines) Decline(req Request, reason string) Result {
+	lang := answerLang(req.Lang)
+	latin := lang == corpus.KK && textkit.Detect(req.Question).Latin
 	key := reason
 	if _, topic, ok := strings.Cut(reason, ": "); ok {
 		key = topic
@@ -47,5 +50,9 @@ func (d Declines) Decline(lang corpus.Lang, reason string) Result {
 	if !ok {
 		t = d["default"][lang]
 	}
-	return Result{Lang: lang, Mode: ModeAbstain, Lead: t.Lead, Note: t.Note, Sources: []corpus.Ref{}}
+	res := Result{Lang: lang, Mode: ModeAbstain, Lead: t.Lead, Note: t.Note, Sources: []corpus.Ref{}, Latin: latin}
+	if latin {
+		res.Lead, res.Note = toLatin(res.Lead), toLatin(res.Note)
+	}
+	return res
 }
