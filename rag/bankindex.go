@@ -12,13 +12,42 @@ import (
 type bankIndex struct {
 	lex   *bm25
 	items []bank.Item
+	// The articles and points the bank labels, and each item's, as
+	// indexes: a vote is a slice update, not a map write, since thousands
+	// of bank questions share a question's common words.
+	articles []articleKey
+	points   []pointKey
+	itemArts [][]int
+	itemPts  [][]int
 }
 
 func newBankIndex(b *bank.Bank) *bankIndex {
-	x := &bankIndex{items: b.Items}
+	x := &bankIndex{items: b.Items, itemArts: make([][]int, len(b.Items)), itemPts: make([][]int, len(b.Items))}
+	artOf, ptOf := map[articleKey]int{}, map[pointKey]int{}
 	docs := make([][]string, len(b.Items))
 	for i, it := range b.Items {
 		docs[i] = textkit.Terms(it.Q, bankLang(it))
+		for _, g := range it.Gold {
+			ak := articleKey{g.Doc, g.Article}
+			a, ok := artOf[ak]
+			if !ok {
+				a = len(x.articles)
+				artOf[ak] = a
+				x.articles = append(x.articles, ak)
+			}
+			x.itemArts[i] = append(x.itemArts[i], a)
+			if g.Point == "" {
+				continue
+			}
+			pk := pointKey{g.Doc, g.Article, g.Point}
+			p, ok := ptOf[pk]
+			if !ok {
+				p = len(x.points)
+				ptOf[pk] = p
+				x.points = append(x.points, pk)
+			}
+			x.itemPts[i] = append(x.itemPts[i], p)
+		}
 	}
 	x.lex = newBM25(docs)
 	return x
@@ -38,26 +67,35 @@ type bankVotes struct {
 
 func (x *bankIndex) votes(terms []weightedTerm) bankVotes {
 	v := bankVotes{articles: map[articleKey]float64{}, points: map[pointKey]float64{}}
+	arts := make([]float64, len(x.articles))
+	pts := make([]float64, len(x.points))
 	var bestOff float64
 	for i, s := range x.lex.scores(terms) {
 		if s <= 0 {
 			continue
 		}
-		it := &x.items[i]
-		if it.OffTopic() {
+		if x.items[i].OffTopic() {
 			if s > bestOff {
-				bestOff, v.offTopicOf = s, it.Topic
+				bestOff, v.offTopicOf = s, x.items[i].Topic
 			}
 			continue
 		}
 		v.top = max(v.top, s)
-		for _, g := range it.Gold {
-			ak := articleKey{g.Doc, g.Article}
-			v.articles[ak] = max(v.articles[ak], s)
-			if g.Point != "" {
-				pk := pointKey{g.Doc, g.Article, g.Point}
-				v.points[pk] = max(v.points[pk], s)
-			}
+		for _, a := range x.itemArts[i] {
+			arts[a] = max(arts[a], s)
+		}
+		for _, p := range x.itemPts[i] {
+			pts[p] = max(pts[p], s)
+		}
+	}
+	for a, s := range arts {
+		if s > 0 {
+			v.articles[x.articles[a]] = s
+		}
+	}
+	for p, s := range pts {
+		if s > 0 {
+			v.points[x.points[p]] = s
 		}
 	}
 	if self := x.lex.selfScore(terms); self > 0 {

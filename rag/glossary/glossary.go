@@ -50,6 +50,10 @@ type rule struct {
 // Glossary expands query terms with constitutional vocabulary.
 type Glossary struct {
 	rules []rule
+	// byFirst lists, for a reading of a phrase's first word, the rules
+	// with such a phrase: a query is checked only against the rules it
+	// can trigger, not all of them.
+	byFirst map[reading][]int
 }
 
 // Default is the glossary shipped with atazan.
@@ -99,6 +103,14 @@ func Parse(data []byte) (*Glossary, error) {
 		slices.Sort(r.add)
 		r.add = slices.Compact(r.add)
 		if len(r.when) > 0 {
+			if g.byFirst == nil {
+				g.byFirst = map[reading][]int{}
+			}
+			for _, p := range r.when {
+				for _, k := range p[0] {
+					g.byFirst[k] = append(g.byFirst[k], len(g.rules))
+				}
+			}
 			g.rules = append(g.rules, r)
 		}
 	}
@@ -137,8 +149,14 @@ func (g *Glossary) Expand(terms []string, lang textkit.Lang) []Expansion {
 	for _, t := range terms {
 		have[t] = true
 	}
+	var candidates []int
+	for t := range have {
+		candidates = append(candidates, g.byFirst[reading{lang, t}]...)
+	}
+	slices.Sort(candidates)
 	var out []Expansion
-	for _, r := range g.rules {
+	for _, ri := range slices.Compact(candidates) {
+		r := &g.rules[ri]
 		for _, p := range r.when {
 			if matched := p.match(have, lang); matched != nil {
 				out = append(out, Expansion{Trigger: p.String(), Text: r.text, Terms: r.add, Matched: matched})
