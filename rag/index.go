@@ -18,6 +18,11 @@ type index struct {
 	byPoint map[pointKey][]int
 	// byArticle lists an article's chunks in text order, every language.
 	byArticle map[articleKey][]int
+	// articleKeys numbers the articles; articleOf is each chunk's number
+	// and articleIndex each article's.
+	articleKeys  []articleKey
+	articleOf    []int
+	articleIndex map[articleKey]int
 	// articleTerms are the search keys of each article, every language.
 	articleTerms map[articleKey]map[string]bool
 	docs         map[string]*corpus.Document
@@ -50,6 +55,8 @@ func newIndex(docs []*corpus.Document, chunks []chunk, al aligner) *index {
 		byPoint:      map[pointKey][]int{},
 		byArticle:    map[articleKey][]int{},
 		articleTerms: map[articleKey]map[string]bool{},
+		articleOf:    make([]int, len(chunks)),
+		articleIndex: map[articleKey]int{},
 		docs:         map[string]*corpus.Document{},
 		align:        al,
 	}
@@ -66,6 +73,13 @@ func newIndex(docs []*corpus.Document, chunks []chunk, al aligner) *index {
 		for _, t := range terms[i] {
 			at[t] = true
 		}
+		a, ok := idx.articleIndex[c.articleKey()]
+		if !ok {
+			a = len(idx.articleKeys)
+			idx.articleIndex[c.articleKey()] = a
+			idx.articleKeys = append(idx.articleKeys, c.articleKey())
+		}
+		idx.articleOf[i] = a
 		idx.byPoint[c.pointKey()] = append(idx.byPoint[c.pointKey()], i)
 		idx.byArticle[c.articleKey()] = append(idx.byArticle[c.articleKey()], i)
 	}

@@ -249,7 +249,7 @@ func (e *Engine) scorePassages(ctx context.Context, idx *index, an *query, sc *s
 		for _, f := range fs[1:min(3, len(fs))] {
 			score += morePoints * f // an article that answers in more points is likelier
 		}
-		score *= 1 - coverageWeight + coverageWeight*cv.articles[ak]
+		score *= 1 - coverageWeight + coverageWeight*cv.articles[idx.articleIndex[ak]]
 		sc.passages[ak] = score
 		best = max(best, score)
 	}
@@ -264,26 +264,28 @@ func (e *Engine) scorePassages(ctx context.Context, idx *index, an *query, sc *s
 // language). BM25 sums what matches; coverage tells one rare word matched
 // from several of the question's concepts matched together.
 type coverage struct {
-	chunks   map[int]float64
-	articles map[articleKey]float64
+	chunks   []float64 // by chunk
+	articles []float64 // by idx.articleOf
 }
 
 func (idx *index) coverage(terms []weightedTerm) coverage {
-	mass := map[string]float64{}
+	mass := make(map[string]float64, len(terms))
 	for _, t := range terms {
 		mass[t.term] = max(mass[t.term], t.weight*idx.lex.idf(t.term))
 	}
-	cv := coverage{chunks: map[int]float64{}, articles: map[articleKey]float64{}}
+	cv := coverage{chunks: make([]float64, len(idx.chunks)), articles: make([]float64, len(idx.articleKeys))}
+	// seen[a] == term number marks an article already credited for the term.
+	seen := make([]int, len(idx.articleKeys))
 	var total float64
+	n := 0
 	for term, m := range mass {
+		n++
 		total += m
-		seen := map[articleKey]bool{}
 		for _, p := range idx.lex.postings[term] {
 			cv.chunks[p.doc] += m
-			c := &idx.chunks[p.doc]
-			if ak := (articleKey{c.ref.Doc, c.ref.Article}); !seen[ak] {
-				seen[ak] = true
-				cv.articles[ak] += m
+			if a := idx.articleOf[p.doc]; seen[a] != n {
+				seen[a] = n
+				cv.articles[a] += m
 			}
 		}
 	}
@@ -291,8 +293,8 @@ func (idx *index) coverage(terms []weightedTerm) coverage {
 		for ci := range cv.chunks {
 			cv.chunks[ci] /= total
 		}
-		for ak := range cv.articles {
-			cv.articles[ak] /= total
+		for a := range cv.articles {
+			cv.articles[a] /= total
 		}
 	}
 	return cv

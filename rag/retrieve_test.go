@@ -27,25 +27,25 @@ func TestCoverage(t *testing.T) {
 			}
 			cv := idx.coverage(terms)
 			for _, ak := range tt.full {
-				if got := cv.articles[ak]; got < 0.999 || got > 1.001 {
+				if got := cv.articles[idx.articleIndex[ak]]; got < 0.999 || got > 1.001 {
 					t.Errorf("coverage of %v = %.3f, want 1", ak, got)
 				}
 			}
 			for _, ak := range tt.partial {
-				if got := cv.articles[ak]; got <= 0 || got >= 1 {
+				if got := cv.articles[idx.articleIndex[ak]]; got <= 0 || got >= 1 {
 					t.Errorf("coverage of %v = %.3f, want between 0 and 1", ak, got)
 				}
 			}
 			for _, ak := range tt.none {
-				if got, ok := cv.articles[ak]; ok {
+				if got := cv.articles[idx.articleIndex[ak]]; got != 0 {
 					t.Errorf("coverage of %v = %.3f, want none", ak, got)
 				}
 			}
 			// A passage covers no more than its article.
 			for ci, c := range cv.chunks {
 				ch := &idx.chunks[ci]
-				if ak := (articleKey{ch.ref.Doc, ch.ref.Article}); c > cv.articles[ak]+1e-9 {
-					t.Errorf("chunk %d covers %.3f, more than its article %v (%.3f)", ci, c, ak, cv.articles[ak])
+				if ak := (articleKey{ch.ref.Doc, ch.ref.Article}); c > cv.articles[idx.articleIndex[ak]]+1e-9 {
+					t.Errorf("chunk %d covers %.3f, more than its article %v (%.3f)", ci, c, ak, cv.articles[idx.articleIndex[ak]])
 				}
 			}
 		})
