@@ -1,9 +1,6 @@
 package rag
 
-import (
-	"atazan/rag/bank"
-	"atazan/rag/textkit"
-)
+import "atazan/rag/bank"
 
 // bankIndex searches the bank's questions by their words: a user question
 // that reads like a bank question votes for the bank question's article
@@ -21,12 +18,10 @@ type bankIndex struct {
 	itemPts  [][]int
 }
 
-func newBankIndex(b *bank.Bank) *bankIndex {
+func newBankIndex(b *bank.Bank, an *bankAnalysis) *bankIndex {
 	x := &bankIndex{items: b.Items, itemArts: make([][]int, len(b.Items)), itemPts: make([][]int, len(b.Items))}
 	artOf, ptOf := map[articleKey]int{}, map[pointKey]int{}
-	docs := make([][]string, len(b.Items))
 	for i, it := range b.Items {
-		docs[i] = textkit.Terms(it.Q, bankLang(it))
 		for _, g := range it.Gold {
 			ak := articleKey{g.Doc, g.Article}
 			a, ok := artOf[ak]
@@ -49,7 +44,7 @@ func newBankIndex(b *bank.Bank) *bankIndex {
 			x.itemPts[i] = append(x.itemPts[i], p)
 		}
 	}
-	x.lex = newBM25(docs)
+	x.lex = newBM25(an.Terms)
 	return x
 }
 

@@ -26,7 +26,7 @@ type bankVectors struct {
 // bankNeighbours is how many nearest bank questions vote.
 const bankNeighbours = 20
 
-func newBankVectors(ctx context.Context, b *bank.Bank, rel *relevance) (*bankVectors, error) {
+func newBankVectors(ctx context.Context, b *bank.Bank, an *bankAnalysis, rel *relevance) (*bankVectors, error) {
 	db := chromem.NewDB()
 	noEmbed := func(context.Context, string) ([]float32, error) {
 		return nil, errors.New("bank vectors come from the relevance model")
@@ -37,13 +37,13 @@ func newBankVectors(ctx context.Context, b *bank.Bank, rel *relevance) (*bankVec
 	}
 	x := &bankVectors{col: col}
 	var docs []chromem.Document
-	for _, it := range b.Items {
+	for i, it := range b.Items {
 		if it.OffTopic() {
 			continue
 		}
 		id := strconv.Itoa(len(x.items))
 		x.items = append(x.items, it)
-		docs = append(docs, chromem.Document{ID: id, Content: it.Q, Embedding: rel.model.Embed(textFeatures(it.Q, bankLang(it)))})
+		docs = append(docs, chromem.Document{ID: id, Content: it.Q, Embedding: rel.model.Embed(an.Features[i])})
 	}
 	if len(docs) > 0 {
 		if err := col.AddDocuments(ctx, docs, runtime.NumCPU()); err != nil {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/philippgille/chromem-go"
-	"golang.org/x/sync/errgroup"
 
 	"atazan/corpus"
 	"atazan/metrics"
@@ -155,28 +154,16 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		// switching back does not retrain the shipped bank's.
 		modelDir = filepath.Join(modelDir, "relevance-custom")
 	}
-	rel, err := loadRelevance(modelDir, b, opts.Log)
+	analysis := loadBankAnalysis(modelDir, b, opts.Log)
+	rel, err := loadRelevance(modelDir, b, analysis, opts.Log)
 	if err != nil {
 		return nil, err
 	}
-	// The bank's two indexes analyse thousands of questions each: on two
-	// cores they are built side by side.
-	var (
-		bv *bankVectors
-		bi *bankIndex
-		g  errgroup.Group
-	)
-	g.Go(func() (err error) {
-		bv, err = newBankVectors(ctx, b, rel)
-		return err
-	})
-	g.Go(func() error {
-		bi = newBankIndex(b)
-		return nil
-	})
-	if err := g.Wait(); err != nil {
+	bv, err := newBankVectors(ctx, b, analysis, rel)
+	if err != nil {
 		return nil, err
 	}
+	bi := newBankIndex(b, analysis)
 	cs, err := loadCues()
 	if err != nil {
 		return nil, err

@@ -1,6 +1,9 @@
 package rag
 
 import (
+	"runtime"
+	"sync"
+
 	"atazan/corpus"
 	"atazan/rag/textkit"
 )
@@ -60,11 +63,9 @@ func newIndex(docs []*corpus.Document, chunks []chunk, al aligner) *index {
 		docs:         map[string]*corpus.Document{},
 		align:        al,
 	}
-	terms := make([][]string, len(chunks))
+	terms := analyseChunks(chunks)
 	for i := range chunks {
 		c := &chunks[i]
-		terms[i] = textkit.Terms(c.context, textkit.Lang(c.lang))
-		terms[i] = append(terms[i], quantityKeys(c.context, textkit.Lang(c.lang))...)
 		at := idx.articleTerms[c.articleKey()]
 		if at == nil {
 			at = map[string]bool{}
@@ -94,4 +95,23 @@ func newIndex(docs []*corpus.Document, chunks []chunk, al aligner) *index {
 // hasArticle reports whether the document has a live article of that number.
 func (idx *index) hasArticle(doc, article string) bool {
 	return len(idx.byArticle[articleKey{doc, article}]) > 0
+}
+
+// analyseChunks is the search keys of every chunk. Stemming a corpus is
+// most of a start, so the chunks are shared out among the cores.
+func analyseChunks(chunks []chunk) [][]string {
+	terms := make([][]string, len(chunks))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(chunks)))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(chunks); i += workers {
+				c := &chunks[i]
+				terms[i] = textkit.Terms(c.context, textkit.Lang(c.lang))
+				terms[i] = append(terms[i], quantityKeys(c.context, textkit.Lang(c.lang))...)
+			}
+		})
+	}
+	wg.Wait()
+	return terms
 }

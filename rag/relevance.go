@@ -42,7 +42,7 @@ func bankLang(it bank.Item) textkit.Lang {
 
 // trainRelevance fits the model on the bank: every label is a class, a
 // question answered by two articles counts for both.
-func trainRelevance(b *bank.Bank) (*relevance, error) {
+func trainRelevance(b *bank.Bank, an *bankAnalysis) (*relevance, error) {
 	classOf := map[string]int{}
 	var classes []string
 	class := func(label string) int {
@@ -65,8 +65,8 @@ func trainRelevance(b *bank.Bank) (*relevance, error) {
 		class(l)
 	}
 	examples := make([]textclass.Example, 0, len(b.Items))
-	for _, it := range b.Items {
-		ex := textclass.Example{Features: textFeatures(it.Q, bankLang(it))}
+	for i, it := range b.Items {
+		ex := textclass.Example{Features: an.Features[i]}
 		if it.OffTopic() {
 			ex.Classes = []int{class(it.Label())}
 		}
@@ -144,10 +144,10 @@ func (r *relevance) predict(features []uint32) modelVerdict {
 // loadRelevance returns the model for the bank: the one cached in dir if
 // it was trained on the same bank with the same settings, else a new one,
 // which is then cached (a read-only dir only costs the training time).
-func loadRelevance(dir string, b *bank.Bank, log *slog.Logger) (*relevance, error) {
+func loadRelevance(dir string, b *bank.Bank, an *bankAnalysis, log *slog.Logger) (*relevance, error) {
 	cfg := relevanceConfig
 	name := fmt.Sprintf("relevance-%016x-%x-%08x.bin", b.Hash(), hashFeature("config", fmt.Sprint(cfg)),
-		hashFeature("fingerprint", fingerprintText))
+		analysisFingerprint())
 	path := filepath.Join(dir, name)
 	if f, err := os.Open(path); err == nil {
 		br := bufio.NewReader(f)
@@ -163,43 +163,21 @@ func loadRelevance(dir string, b *bank.Bank, log *slog.Logger) (*relevance, erro
 		log.Warn("cached relevance model unreadable; retraining", "path", path, "err", err)
 	}
 	start := time.Now()
-	r, err := trainRelevance(b)
+	r, err := trainRelevance(b, an)
 	if err != nil {
 		return nil, err
 	}
 	log.Info("relevance model trained", "questions", len(b.Items), "classes", len(r.model.Classes), "took", time.Since(start).Round(time.Millisecond).String())
-	if err := saveModels(dir, name, r.model, r.gate); err != nil {
+	save := func(w *bufio.Writer) error {
+		for _, m := range []*textclass.Model{r.model, r.gate} {
+			if _, err := m.WriteTo(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := writeCache(dir, path, "relevance-*.bin", save); err != nil {
 		log.Warn("caching the relevance model", "err", err)
 	}
 	return r, nil
-}
-
-func saveModels(dir, name string, ms ...*textclass.Model) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "relevance-*.bin"))
-	tmp, err := os.CreateTemp(dir, ".relevance-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	for _, m := range ms {
-		if _, err := m.WriteTo(tmp); err != nil {
-			tmp.Close()
-			return err
-		}
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	for _, o := range old {
-		if filepath.Base(o) != name {
-			os.Remove(o)
-		}
-	}
-	return nil
 }
