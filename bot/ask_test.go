@@ -338,6 +338,26 @@ func TestRenderAnswer(t *testing.T) {
 	}
 }
 
+// TestRenderLatinAnswer: an answer to a Latin-script Kazakh question is
+// in Latin script to the end, its source line and quote labels included;
+// the quotes stay in the official Cyrillic.
+func TestRenderLatinAnswer(t *testing.T) {
+	h := newHarness(t)
+	ref := corpus.Ref{Doc: "kz2026", Article: "3", Point: "1"}
+	a := &rag.Answer{Result: answer.Result{
+		Lang: corpus.KK, Mode: answer.ModeExtractive, Latin: true,
+		Lead:    "Qūryltai – bır palataly parlament (3-bap, 1-tarmaq).",
+		Quotes:  []answer.Quote{{Ref: ref, Text: "Құрылтай – бір палаталы парламент."}},
+		Sources: []corpus.Ref{ref},
+	}}
+	plain := h.core.renderAnswer(a, "id1").Plain()
+	for _, want := range []string{"Derekközder: 3-bap, 1-tarmaq", "3-bap, 1-tarmaq: «Құрылтай"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("Latin answer lacks %q:\n%s", want, plain)
+		}
+	}
+}
+
 func TestCiteSpans(t *testing.T) {
 	tests := []struct {
 		in   string

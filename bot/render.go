@@ -103,17 +103,17 @@ func (c *Core) renderAnswer(a *rag.Answer, answerID string) Reply {
 			label = q.Label
 		}
 		r.Paragraphs = append(r.Paragraphs, Paragraph{
-			{Text: q.Ref.Format(lang), Bold: true},
+			{Text: res.InScript(q.Ref.Format(lang)), Bold: true},
 			{Text: ": «" + strings.TrimSpace(q.Text) + "»"},
 		})
 	}
 	if len(res.Sources) > 0 {
-		p := Paragraph{{Text: t.sources}}
+		p := Paragraph{{Text: res.InScript(t.sources)}}
 		for i, s := range corpus.SourceList(res.Sources, lang) {
 			if i > 0 {
 				p = append(p, Span{Text: "; "})
 			}
-			p = append(p, Span{Text: s, Bold: true})
+			p = append(p, Span{Text: res.InScript(s), Bold: true})
 		}
 		r.Paragraphs = append(r.Paragraphs, p)
 	}

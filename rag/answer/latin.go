@@ -38,3 +38,14 @@ func formatRef(r corpus.Ref, lang corpus.Lang, latin bool) string {
 	}
 	return s
 }
+
+// InScript writes s in the answer's script: the 2021 Latin alphabet for
+// an answer to a Latin-script Kazakh question, unchanged otherwise. The
+// messengers' renderers use it for the words they add (source lines,
+// citation labels).
+func (r Result) InScript(s string) string {
+	if r.Latin {
+		return toLatin(s)
+	}
+	return s
+}
