@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -42,5 +43,22 @@ func TestBankAnalysisIsCachedAndRebuilt(t *testing.T) {
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "bank-*.gob")); len(files) != 1 {
 		t.Errorf("cache files %v after a change, want the new one only", files)
+	}
+}
+
+// TestRestartWithCaches opens an engine twice on one data directory, as
+// every restart does: the caches written beside the vector index must not
+// break opening it (chromem-go reads every file of its own directory).
+func TestRestartWithCaches(t *testing.T) {
+	dir := t.TempDir()
+	b := &bank.Bank{Items: []bank.Item{
+		{Q: "смертную казнь отменили?", Lang: "ru", Gold: []corpus.Ref{{Doc: "kz2026", Article: "3"}}},
+		{Q: "погода завтра", Lang: "ru", Topic: "weather"},
+	}}
+	for range 2 {
+		e, _ := fixtureEngine(t, dir, Options{Bank: b, ModelDir: ""})
+		if _, err := e.Retrieve(context.Background(), Question{Text: "смертная казнь"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -79,8 +79,9 @@ type Options struct {
 	Bank *bank.Bank
 	// Channels switch the evidence retrieval uses; the zero value means all.
 	Channels Channels
-	// ModelDir caches the relevance model trained on the bank; "" means
-	// DataDir/index. Engines over the same bank may share one.
+	// ModelDir caches the relevance model trained on the bank and the
+	// bank's analysis; "" means DataDir/model. Engines over the same bank
+	// may share one.
 	ModelDir string
 }
 
@@ -141,7 +142,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening vector index %s: %w", dir, err)
 	}
-	b, modelDir := opts.Bank, dir
+	// The model's caches live apart from the vector index: chromem-go
+	// reads every file of its directory as its own.
+	b, modelDir := opts.Bank, filepath.Join(opts.DataDir, "model")
 	if opts.ModelDir != "" {
 		modelDir = opts.ModelDir
 	}

@@ -55,7 +55,7 @@ func fixtureEngine(t testing.TB, dir string, opts Options) (*Engine, *corpus.Sto
 	t.Helper()
 	store := fixtureStore(t)
 	opts.DataDir = dir
-	if opts.ModelDir == "" {
+	if opts.ModelDir == "" && opts.Bank == nil {
 		opts.ModelDir = testModelDir
 	}
 	e, err := New(context.Background(), opts)
