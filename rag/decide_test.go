@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"atazan/rag/answer"
 	"atazan/rag/textkit"
 )
 
@@ -120,6 +121,36 @@ func TestVerdicts(t *testing.T) {
 			if !strings.Contains(a.Lead, tt.lead) {
 				t.Errorf("%q: reply %q, want it to say %q", tt.q, a.Lead, tt.lead)
 			}
+		}
+	}
+}
+
+// TestNewQuestionOrFollowUp: after a question on the Kurultai, a short new
+// question is judged and answered on its own, and a follow-up that says
+// so ("а девушки?", "ал қыздар ше?") is answered with it.
+func TestNewQuestionOrFollowUp(t *testing.T) {
+	e, _ := loadShared(t, t.TempDir())
+	ctx := context.Background()
+	for _, tt := range []struct {
+		before, q string
+		declined  bool
+		article   string // the first article when answered, "" = any
+	}{
+		{"Сколько депутатов в Курултае?", "какая погода завтра?", true, ""},
+		{"Сколько депутатов в Курултае?", "Кто может стать президентом?", false, "43"},
+		{"в армию обязательно идти?", "а девушки?", false, "39"},
+		{"Құрылтайда неше депутат бар?", "ал қыздар ше?", false, ""},
+	} {
+		a, err := e.Answer(ctx, Question{Text: tt.q, History: []answer.Turn{{Question: tt.before}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Declined != ""; got != tt.declined {
+			t.Errorf("%q after %q: declined %v (%s), want %v", tt.q, tt.before, got, a.Declined, tt.declined)
+			continue
+		}
+		if tt.article != "" && (len(a.Sources) == 0 || a.Sources[0].Article != tt.article) {
+			t.Errorf("%q after %q: answered from %v, want article %s first", tt.q, tt.before, a.Sources, tt.article)
 		}
 	}
 }

@@ -262,7 +262,7 @@ func (e *Engine) Answer(ctx context.Context, q Question, partial func(text strin
 	req := answer.Request{
 		Question: q.Text,
 		Lang:     s.q.lang,
-		History:  q.History,
+		History:  s.q.history(q.History),
 		Compare:  s.q.compare,
 	}
 	for _, h := range s.hits {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"atazan/corpus"
+	"atazan/rag/answer"
 	"atazan/rag/glossary"
 	"atazan/rag/textkit"
 )
@@ -19,9 +20,13 @@ const (
 	// follow-up has several keys of its own ("а если второе гражданство
 	// российское?").
 	weightContextLong = 0.3
-	weightPrefix      = 0.3
-	weightQuantity    = 0.3
-	weightQuantityOf  = 0.7
+	// weightContextUnmarked weighs them for a short question that does not
+	// say it continues ("Кто может стать президентом?" after a question on
+	// the Kurultai): it is most likely a new question.
+	weightContextUnmarked = 0.15
+	weightPrefix          = 0.3
+	weightQuantity        = 0.3
+	weightQuantityOf      = 0.7
 	// glossaryBudget is how many keys of one glossary expansion weigh
 	// weightGlossary each; a longer expansion's keys weigh less.
 	glossaryBudget = 8.0
@@ -42,9 +47,14 @@ var followUpOpeners = foldedSet(`а ал и или тогда онда ещё е
 // previous one: it is short, opens with "а/ал/и…", or ends with the Kazakh
 // "…ше?" ("what about…?").
 func isFollowUp(text string, own []string) bool {
-	if len(own) < followUpTerms {
-		return true
-	}
+	return len(own) < followUpTerms || saysFollowUp(text)
+}
+
+// saysFollowUp reports whether the question marks itself as a
+// continuation: "а…", "ал…", "…ше?". A question that is merely short
+// ("какая погода завтра?") is read with the previous one for search, but
+// judged on its own words when deciding whether to answer it.
+func saysFollowUp(text string) bool {
 	ws := textkit.Words(text)
 	if len(ws) == 0 {
 		return false
@@ -93,8 +103,11 @@ type query struct {
 	// counted are the keys a "how many?" question counts.
 	counted []string
 	// features are the relevance model's inputs (textFeatures), with the
-	// previous question's for a follow-up.
-	features []uint32
+	// previous question's for a follow-up; gateFeatures are what the
+	// off-topic gate judges: the question's own, unless it continues the
+	// previous one ("какая погода завтра?" after a question on the
+	// Kurultai is judged alone).
+	features, gateFeatures []uint32
 	// context is the previous question when this one follows up on it,
 	// and prev its analysis.
 	context string
@@ -154,12 +167,19 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 		an.prev = idx.previous(q, g)
 	}
 	an.features = textFeatures(q.Text, textkit.Lang(lang))
+	an.gateFeatures = an.features
 	if prev := an.prev; prev != nil {
-		an.features = append(an.features, prev.features...)
+		an.features = append(slices.Clip(an.features), prev.features...)
+		if an.continues() {
+			an.gateFeatures = an.features
+		}
 		an.context = prev.text
 		w := weightContext
-		if len(an.own) >= followUpTerms {
+		switch {
+		case len(an.own) >= followUpTerms:
 			w = weightContextLong // the question says much itself
+		case len(an.own) > 0 && !saysFollowUp(q.Text):
+			w = weightContextUnmarked
 		}
 		if len(an.own) < followUpTerms && prev.compare {
 			an.compare = true // "Что изменилось в статусе Президента?" — "а у Курултая?"
@@ -299,4 +319,22 @@ func isComparisonCue(t string, lang textkit.Lang) bool {
 		return comparisonCuesKK[t]
 	}
 	return comparisonCues[t]
+}
+
+// history is what the composer is told of the conversation: the turns a
+// follow-up continues, or nothing for a new question ("Кто может стать
+// президентом?" after a question on the Kurultai is a new one, however
+// short — its search still hears the previous question, faintly).
+func (q *query) history(turns []answer.Turn) []answer.Turn {
+	if !q.continues() {
+		return nil
+	}
+	return turns
+}
+
+// continues reports whether the question is a follow-up of the previous
+// one in what it asks, not only in what its search hears: it says so or
+// has at most one word of its own.
+func (q *query) continues() bool {
+	return q.prev != nil && (saysFollowUp(q.text) || len(q.own) <= 1)
 }

@@ -154,6 +154,9 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	}
 	if !e.channels.NoModel {
 		sc.model = e.rel.predict(an.features)
+		if len(an.gateFeatures) != len(an.features) {
+			sc.model.offTopic = e.rel.offTopic(an.gateFeatures)
+		}
 	}
 	if content && !e.channels.NoVectors {
 		votes, err := e.bankVec.votes(ctx, e.rel.model.Embed(an.features))
