@@ -2,8 +2,6 @@ package telegram
 
 import (
 	"context"
-	"crypto/subtle"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,29 +69,8 @@ func NewQueuedWebhook(a *Adapter, queue UpdateQueue) *QueuedWebhook {
 // delivers those two again later, maybe to another replica.
 func (h *QueuedWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a := h.a
-	if a.secret == "" {
-		http.NotFound(w, r)
-		return
-	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get(secretHeader)), []byte(a.secret)) != 1 {
-		a.log.Warn("webhook request without the right secret", "remote", r.RemoteAddr)
-		http.Error(w, "forbidden", http.StatusForbidden)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-	if err != nil {
-		http.Error(w, "reading update: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	u, err := decodeUpdate(body)
-	if err != nil {
-		a.log.Warn("webhook update does not decode", "err", err)
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	u, body, ok := a.readWebhookUpdate(w, r)
+	if !ok {
 		return
 	}
 	if u.UpdateID <= 0 {

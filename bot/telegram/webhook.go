@@ -57,30 +57,8 @@ func (a *Adapter) setWebhook(ctx context.Context) error {
 // background.
 func (a *Adapter) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.secret == "" {
-			http.NotFound(w, r)
-			return
-		}
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		got := r.Header.Get(secretHeader)
-		if subtle.ConstantTimeCompare([]byte(got), []byte(a.secret)) != 1 {
-			a.log.Warn("webhook request without the right secret", "remote", r.RemoteAddr)
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-		if err != nil {
-			http.Error(w, "reading update: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		u, err := decodeUpdate(body)
-		if err != nil {
-			a.log.Warn("webhook update does not decode", "err", err)
-			http.Error(w, err.Error(), http.StatusBadRequest)
+		u, _, ok := a.readWebhookUpdate(w, r)
+		if !ok {
 			return
 		}
 		// Once the update is in the inbox it is safe to acknowledge: the
@@ -94,4 +72,36 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// readWebhookUpdate checks a webhook request — POST, the secret header —
+// and reads its update and raw body. On any failure it has answered the
+// request itself and reports false.
+func (a *Adapter) readWebhookUpdate(w http.ResponseWriter, r *http.Request) (update, []byte, bool) {
+	if a.secret == "" {
+		http.NotFound(w, r)
+		return update{}, nil, false
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return update{}, nil, false
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get(secretHeader)), []byte(a.secret)) != 1 {
+		a.log.Warn("webhook request without the right secret", "remote", r.RemoteAddr)
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return update{}, nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+	if err != nil {
+		http.Error(w, "reading update: "+err.Error(), http.StatusBadRequest)
+		return update{}, nil, false
+	}
+	u, err := decodeUpdate(body)
+	if err != nil {
+		a.log.Warn("webhook update does not decode", "err", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return update{}, nil, false
+	}
+	return u, body, true
 }
