@@ -1,9 +1,7 @@
 package whatsapp
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -21,18 +19,7 @@ func TestBattleInWhatsAppGroup(t *testing.T) {
 		Now:    func() time.Time { return t0 },
 		Battle: bot.BattleOptions{Bank: bank, AfterFunc: timers.AfterFunc, Seed: 5},
 	})
-	sess, err := OpenSession(context.Background(), t.TempDir(), "", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	a, err := New(Options{Core: core, Session: sess, SendInterval: time.Millisecond, Now: func() time.Time { return t0 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &fakeClient{}
-	c := &conn{client: client, me: me}
-	a.setConn(c)
+	a, c, client := connectedAdapter(t, core)
 
 	aru := types.NewJID("77010000011", types.DefaultUserServer)
 	bek := types.NewJID("77010000022", types.DefaultUserServer)

@@ -21,18 +21,7 @@ func newRealCore(t *testing.T) *bot.Core {
 
 func TestWithRealCore(t *testing.T) {
 	core := newRealCore(t)
-	sess, err := OpenSession(context.Background(), t.TempDir(), "", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	a, err := New(Options{Core: core, Session: sess, SendInterval: time.Millisecond, Now: func() time.Time { return t0 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &fakeClient{}
-	c := &conn{client: client, me: me}
-	a.setConn(c)
+	a, c, client := connectedAdapter(t, core)
 
 	deliver(a, c, message(alice, alice, text("С какого возраста можно работать по трудовому договору?")))
 	if len(client.sent) == 0 {
@@ -67,4 +56,23 @@ func TestWithRealCore(t *testing.T) {
 	if len(client.sent) != before {
 		t.Errorf("answered an unaddressed group message: %q", client.text(before))
 	}
+}
+
+// connectedAdapter is an adapter over core with a session of its own,
+// connected to a fake client, sending without pause.
+func connectedAdapter(t *testing.T, core *bot.Core) (*Adapter, *conn, *fakeClient) {
+	t.Helper()
+	sess, err := OpenSession(context.Background(), t.TempDir(), "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sess.Close() })
+	a, err := New(Options{Core: core, Session: sess, SendInterval: time.Millisecond, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &fakeClient{}
+	c := &conn{client: client, me: me}
+	a.setConn(c)
+	return a, c, client
 }
