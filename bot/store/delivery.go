@@ -267,12 +267,12 @@ func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease t
 	return out, nil
 }
 
-// Release gives up the claims on source's messages being sent: when one
-// process alone sends them, those claimed at its start were left by a
-// process that stopped mid-send.
-func (s *Store) Release(ctx context.Context, source string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 0, next_attempt = ?, updated = ? WHERE source = ? AND state = 1`,
-		millis(now), millis(now), source); err != nil {
+// Release gives up the claims on source's messages made before before:
+// when one process alone sends them, those claimed before it started were
+// left by a process that stopped mid-send. Its own claims stay.
+func (s *Store) Release(ctx context.Context, source string, before, now time.Time) error {
+	if _, err := s.exec(ctx, `UPDATE outbox SET state = 0, next_attempt = ?, updated = ? WHERE source = ? AND state = 1 AND updated < ?`,
+		millis(now), millis(now), source, millis(before)); err != nil {
 		return fmt.Errorf("releasing claimed messages: %w", err)
 	}
 	return nil

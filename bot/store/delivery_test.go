@@ -208,3 +208,27 @@ func TestOutboxClaimOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestReleaseLeavesNewerClaims(t *testing.T) {
+	ctx := context.Background()
+	forEachBackend(t, func(t *testing.T, s *Store, reopen, extra func() *Store) {
+		enqueue := func(chat string, at time.Time) int64 {
+			rows, claimed, err := s.Enqueue(ctx, []Outgoing{{Source: "tg:1", ChatID: chat, Method: "sendMessage", Params: []byte(chat)}}, at, time.Hour)
+			must(t, err)
+			if !claimed {
+				t.Fatalf("message to %s not claimed", chat)
+			}
+			return rows[0].ID
+		}
+		// A process stopped while sending "old"; the new one starts at
+		// t0+1m and has already claimed "own" when it releases.
+		enqueue("old", t0)
+		enqueue("own", t0.Add(2*time.Minute))
+		must(t, s.Release(ctx, "tg:1", t0.Add(time.Minute), t0.Add(3*time.Minute)))
+		got, err := s.Claim(ctx, "tg:1", t0.Add(3*time.Minute), time.Hour, 10)
+		must(t, err)
+		if len(got) != 1 || string(got[0].Params) != "old" {
+			t.Errorf("claimable after release: %v, want only the message left by the stopped process", got)
+		}
+	})
+}

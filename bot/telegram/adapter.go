@@ -87,6 +87,7 @@ type Adapter struct {
 	core         Core
 	log          *slog.Logger
 	metrics      *metrics.Metrics
+	created      time.Time // claims older than this were left by another process
 
 	ready    atomic.Bool
 	problem  atomic.Pointer[string] // why the Bot API cannot be reached, for /readyz
@@ -146,6 +147,7 @@ func New(opts Options) (*Adapter, error) {
 		log:          log.With("adapter", "telegram"),
 		metrics:      opts.Metrics,
 		slots:        make(chan struct{}, maxInFlight),
+		created:      time.Now(),
 	}
 	a.out = &outbox{a: a, wake: make(chan struct{}, 1)}
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
@@ -247,9 +249,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.log.Warn("pruning old deliveries", "err", err)
 	}
 	if a.webhookURL == "" {
-		// One poller at a time, as Telegram allows: what is claimed before
-		// this one sends was left half-sent by a process that stopped.
-		if err := a.queue.Release(ctx, a.source, time.Now()); err != nil {
+		// One poller at a time, as Telegram allows: what was claimed before
+		// this adapter existed was left half-sent by a process that stopped.
+		// Claims of its own (a notice sent before Run got here) stay.
+		if err := a.queue.Release(ctx, a.source, a.created, time.Now()); err != nil {
 			a.log.Warn("releasing messages left being sent", "err", err)
 		}
 	}

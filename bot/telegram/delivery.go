@@ -24,7 +24,7 @@ type Queue interface {
 	Unhandled(ctx context.Context, source string, before time.Time, limit int) ([]store.Received, error)
 	Enqueue(ctx context.Context, parts []store.Outgoing, now time.Time, lease time.Duration) ([]store.Outgoing, bool, error)
 	Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
-	Release(ctx context.Context, source string, now time.Time) error
+	Release(ctx context.Context, source string, before, now time.Time) error
 	Delivered(ctx context.Context, id int64, messageID string, now time.Time) error
 	Retry(ctx context.Context, id int64, at time.Time, why string, now time.Time) error
 	Failed(ctx context.Context, id int64, why string, now time.Time) error
