@@ -71,7 +71,7 @@ func openSearch(ctx context.Context, e *env, tune ...func(*rag.Options)) (*rag.E
 // embeddings endpoint or the built-in embedder, the configured LLM or
 // offline answers, and loads the index (embedding only what changed).
 func openEngine(ctx context.Context, e *env, store *corpus.Store, m *metrics.Metrics, tune ...func(*rag.Options)) (*rag.Engine, error) {
-	opts := rag.Options{DataDir: e.cfg.DataDir, Log: e.log, Metrics: m}
+	opts := rag.Options{DataDir: e.cfg.DataDir, ModelDir: e.cfg.ModelDir, Log: e.log, Metrics: m}
 	if e.cfg.Embed.Enabled() {
 		opts.Embedder = llm.NewEmbedder(e.cfg.Embed, e.cfg.LLM.APIKey)
 	}

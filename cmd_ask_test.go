@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"atazan/corpus"
+	"atazan/internal/testsupport"
 	"atazan/rag/answer"
 )
 
@@ -19,6 +20,7 @@ func ragEnv(t *testing.T) func(args ...string) (code int, stdout, stderr string)
 	t.Helper()
 	env := map[string]string{
 		"ATAZAN_DATA_DIR":   t.TempDir(),
+		"ATAZAN_MODEL_DIR":  testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC": filepath.Join("rag", "testdata", "corpus-src"),
 		"ATAZAN_LOG_FORMAT": "text",
 		"ATAZAN_LOG_LEVEL":  "error",

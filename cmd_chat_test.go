@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"atazan/internal/testsupport"
 )
 
 // TestChat runs "atazan chat" end to end on the bot's fixture corpus:
@@ -13,6 +15,7 @@ import (
 func TestChat(t *testing.T) {
 	env := map[string]string{
 		"ATAZAN_DATA_DIR":   t.TempDir(),
+		"ATAZAN_MODEL_DIR":  testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC": "bot/testdata/corpus-src",
 		"ATAZAN_LOG_FORMAT": "text",
 	}
@@ -63,6 +66,7 @@ func TestChat(t *testing.T) {
 func TestChatHasNoRateLimit(t *testing.T) {
 	env := map[string]string{
 		"ATAZAN_DATA_DIR":        t.TempDir(),
+		"ATAZAN_MODEL_DIR":       testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC":      "bot/testdata/corpus-src",
 		"ATAZAN_RATE_PER_MINUTE": "2",
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"atazan/internal/testsupport"
 )
 
 func TestConfigCheck(t *testing.T) {
@@ -65,7 +67,7 @@ func TestConfigCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_CORPUS_SRC": "bot/testdata/corpus-src"}
+			env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_MODEL_DIR": testsupport.ModelDir(t), "ATAZAN_CORPUS_SRC": "bot/testdata/corpus-src"}
 			for k, v := range tt.env {
 				env[k] = v
 			}

@@ -20,6 +20,7 @@ type corpusEnv struct {
 func newCorpusEnv(t *testing.T, src string) *corpusEnv {
 	return &corpusEnv{t: t, env: map[string]string{
 		"ATAZAN_DATA_DIR":   t.TempDir(),
+		"ATAZAN_MODEL_DIR":  testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC": src,
 		"ATAZAN_LOG_FORMAT": "text",
 		"ATAZAN_LOG_LEVEL":  "error",

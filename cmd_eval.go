@@ -16,7 +16,7 @@ import (
 	"atazan/rag/bank"
 )
 
-const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors,glossary] [--answers] [--k 5] [--json] [--misses] [--results FILE]"
+const evalUsage = "usage: atazan eval (--set FILE | --bank-val) [--without passages,bank,model,vectors,glossary,rerank] [--answers] [--k 5] [--json] [--misses] [--results FILE]"
 
 // runEval measures retrieval on a labelled question set (the format of
 // shared/eval/dev.jsonl) and prints hit@1, hit@k, recall@k, MRR@10, the
@@ -31,7 +31,7 @@ func runEval(ctx context.Context, e *env) error {
 	misses := fs.Bool("misses", false, "also list the questions whose gold article is not in the top k")
 	bankVal := fs.Bool("bank-val", false, "score the question bank's validation split, with retrieval and the model built from the training split only")
 	resultsFile := fs.String("results", "", "write every question's outcome to this file, one JSON object per line")
-	without := fs.String("without", "", "comma-separated channels to switch off (ablation): passages, bank, model, vectors, glossary")
+	without := fs.String("without", "", "comma-separated channels to switch off (ablation): passages, bank, model, vectors, glossary, rerank")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, evalUsage); fs.PrintDefaults() }
 	if err := fs.Parse(e.args); err != nil {
 		return err
@@ -175,8 +175,10 @@ func parseChannels(list string) (rag.Channels, error) {
 			c.NoVectors = true
 		case "glossary":
 			c.NoGlossary = true
+		case "rerank":
+			c.NoRerank = true
 		default:
-			return c, fmt.Errorf("--without %q: channels are passages, bank, model, vectors, glossary", name)
+			return c, fmt.Errorf("--without %q: channels are passages, bank, model, vectors, glossary, rerank", name)
 		}
 	}
 	return c, nil

@@ -15,6 +15,7 @@ import (
 	"atazan/config"
 	"atazan/corpus"
 	"atazan/corpus/adilet/adilettest"
+	"atazan/internal/testsupport"
 )
 
 // fetchEnv is the environment of a test run with the official source at
@@ -22,6 +23,7 @@ import (
 func fetchEnv(t *testing.T, url string) map[string]string {
 	return map[string]string{
 		"ATAZAN_DATA_DIR":             t.TempDir(),
+		"ATAZAN_MODEL_DIR":            testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC":           filepath.Join(t.TempDir(), "nowhere"),
 		"ATAZAN_CORPUS_OFFICIAL_URL":  url,
 		"ATAZAN_CORPUS_FETCH_TIMEOUT": "300ms",

@@ -13,6 +13,7 @@ import (
 
 	"atazan/bot/store"
 	"atazan/corpus"
+	"atazan/internal/testsupport"
 )
 
 // TestProposalsExport runs "atazan proposals export" over proposals stored
@@ -21,6 +22,7 @@ func TestProposalsExport(t *testing.T) {
 	dataDir := t.TempDir()
 	env := map[string]string{
 		"ATAZAN_DATA_DIR":   dataDir,
+		"ATAZAN_MODEL_DIR":  testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC": filepath.Join("bot", "testdata", "corpus-src"),
 		"ATAZAN_LOG_LEVEL":  "error",
 	}

@@ -96,7 +96,7 @@ func TestCorpusFollowerReindexesSwitchesElsewhere(t *testing.T) {
 
 func testCorpusFollower(t *testing.T, dir, driver, dsn string) {
 	this, other := replicaStores(t, dir, driver, dsn)
-	eng, err := rag.New(t.Context(), rag.Options{DataDir: dir})
+	eng, err := rag.New(t.Context(), rag.Options{DataDir: dir, ModelDir: testsupport.ModelDir(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ func TestServeWaitsForTheBotAPI(t *testing.T) {
 	addr := freeAddr(t)
 	vars := map[string]string{
 		"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_HTTP_ADDR": addr, "ATAZAN_LOG_FORMAT": "json",
+		"ATAZAN_MODEL_DIR":  testsupport.ModelDir(t),
 		"ATAZAN_CORPUS_SRC": src, "ATAZAN_CORPUS_WATCH": "0",
 		"ATAZAN_TELEGRAM_TOKEN": token, "ATAZAN_TELEGRAM_API_ENDPOINT": tg.Endpoint(),
 	}

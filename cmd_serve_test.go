@@ -34,6 +34,7 @@ func TestServeRefusesBadConfig(t *testing.T) {
 	addr := freeAddr(t)
 	env := map[string]string{
 		"ATAZAN_DATA_DIR":  t.TempDir(),
+		"ATAZAN_MODEL_DIR": testsupport.ModelDir(t),
 		"ATAZAN_HTTP_ADDR": addr,
 		"ATAZAN_ADMINS":    "42",
 		"ATAZAN_LLM_MODEL": "qwen2.5:7b",
@@ -240,7 +241,7 @@ type served struct {
 func startServe(t *testing.T, env map[string]string) *served {
 	t.Helper()
 	addr := freeAddr(t)
-	vars := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_HTTP_ADDR": addr, "ATAZAN_LOG_FORMAT": "json"}
+	vars := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_MODEL_DIR": testsupport.ModelDir(t), "ATAZAN_HTTP_ADDR": addr, "ATAZAN_LOG_FORMAT": "json"}
 	for k, v := range env {
 		vars[k] = v
 	}

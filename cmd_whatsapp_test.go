@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"atazan/internal/testsupport"
 )
 
 func TestWhatsAppCommand(t *testing.T) {
@@ -27,7 +29,7 @@ func TestWhatsAppCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			env := map[string]string{"ATAZAN_DATA_DIR": dir, "ATAZAN_LOG_FORMAT": "text"}
+			env := map[string]string{"ATAZAN_DATA_DIR": dir, "ATAZAN_MODEL_DIR": testsupport.ModelDir(t), "ATAZAN_LOG_FORMAT": "text"}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
 			if code != tt.code || !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) {
@@ -43,7 +45,7 @@ func TestWhatsAppCommand(t *testing.T) {
 }
 
 func TestWhatsAppLinkInCloudMode(t *testing.T) {
-	env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_WHATSAPP_MODE": "cloud"}
+	env := map[string]string{"ATAZAN_DATA_DIR": t.TempDir(), "ATAZAN_MODEL_DIR": testsupport.ModelDir(t), "ATAZAN_WHATSAPP_MODE": "cloud"}
 	for _, sub := range []string{"link", "unlink"} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), []string{"whatsapp", sub}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"atazan/internal/testsupport"
 	"atazan/rag"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestWithRealEngine(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	eng, err := rag.New(ctx, rag.Options{DataDir: t.TempDir()})
+	eng, err := rag.New(ctx, rag.Options{DataDir: t.TempDir(), ModelDir: testsupport.ModelDir(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,11 @@ import (
 // Config is the whole configuration. Each field's env tag names the variable
 // that overrides it; secret fields are masked when printed.
 type Config struct {
-	DataDir   string `yaml:"data_dir" env:"ATAZAN_DATA_DIR"`
+	DataDir string `yaml:"data_dir" env:"ATAZAN_DATA_DIR"`
+	// ModelDir caches what retrieval learns from the question bank (the
+	// relevance model, the reranker); empty means DataDir/model. It
+	// depends only on the binary, so replicas and images can share one.
+	ModelDir  string `yaml:"model_dir" env:"ATAZAN_MODEL_DIR"`
 	CorpusSrc string `yaml:"corpus_src" env:"ATAZAN_CORPUS_SRC"`
 	LogFormat string `yaml:"log_format" env:"ATAZAN_LOG_FORMAT"` // text, json or "" (auto)
 	LogLevel  string `yaml:"log_level" env:"ATAZAN_LOG_LEVEL"`

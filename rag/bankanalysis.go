@@ -112,3 +112,23 @@ func writeCache(dir, path, pattern string, write func(*bufio.Writer) error) erro
 	}
 	return nil
 }
+
+// subset returns the analysis of part, a subset of b's lines (a split),
+// without analysing them again.
+func (a *bankAnalysis) subset(b, part *bank.Bank) *bankAnalysis {
+	key := func(it bank.Item) string { return it.Label() + "\x00" + it.Lang + "\x00" + it.Q }
+	at := make(map[string]int, len(b.Items))
+	for i, it := range b.Items {
+		at[key(it)] = i
+	}
+	out := &bankAnalysis{Terms: make([][]string, len(part.Items)), Features: make([][]uint32, len(part.Items))}
+	for i, it := range part.Items {
+		if j, ok := at[key(it)]; ok {
+			out.Terms[i], out.Features[i] = a.Terms[j], a.Features[j]
+			continue
+		}
+		out.Terms[i] = textkit.Terms(it.Q, bankLang(it))
+		out.Features[i] = textFeatures(it.Q, bankLang(it))
+	}
+	return out
+}

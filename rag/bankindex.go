@@ -53,18 +53,26 @@ func newBankIndex(b *bank.Bank, an *bankAnalysis) *bankIndex {
 // to its nearest answerable and nearest off-topic bank line, as a share of
 // the score the question would get against itself.
 type bankVotes struct {
-	articles   map[articleKey]float64
+	articles map[articleKey]float64
+	// support sums, per article, the scores of the bankNearest best
+	// answerable matches that carry it, scaled by the best: many close
+	// paraphrases agree where one lucky match does not.
+	support    map[articleKey]float64
 	points     map[pointKey]float64
 	top        float64
 	on, off    float64
 	offTopicOf string // the nearest off-topic line's topic
 }
 
+// bankNearest is how many best bank matches count as support.
+const bankNearest = 10
+
 func (x *bankIndex) votes(terms []weightedTerm) bankVotes {
-	v := bankVotes{articles: map[articleKey]float64{}, points: map[pointKey]float64{}}
+	v := bankVotes{articles: map[articleKey]float64{}, points: map[pointKey]float64{}, support: map[articleKey]float64{}}
 	arts := make([]float64, len(x.articles))
 	pts := make([]float64, len(x.points))
 	var bestOff float64
+	var near topN
 	for i, s := range x.lex.scores(terms) {
 		if s <= 0 {
 			continue
@@ -76,6 +84,7 @@ func (x *bankIndex) votes(terms []weightedTerm) bankVotes {
 			continue
 		}
 		v.top = max(v.top, s)
+		near.add(i, s, bankNearest)
 		for _, a := range x.itemArts[i] {
 			arts[a] = max(arts[a], s)
 		}
@@ -93,8 +102,38 @@ func (x *bankIndex) votes(terms []weightedTerm) bankVotes {
 			v.points[x.points[p]] = s
 		}
 	}
+	for _, m := range near {
+		for _, a := range x.itemArts[m.i] {
+			v.support[x.articles[a]] += m.s / v.top
+		}
+	}
 	if self := x.lex.selfScore(terms); self > 0 {
 		v.on, v.off = v.top/self, bestOff/self
 	}
 	return v
+}
+
+// topN keeps the n best-scoring indexes seen, in no particular order.
+type topN []struct {
+	i int
+	s float64
+}
+
+func (t *topN) add(i int, s float64, n int) {
+	if len(*t) < n {
+		*t = append(*t, struct {
+			i int
+			s float64
+		}{i, s})
+		return
+	}
+	lo := 0
+	for j := range *t {
+		if (*t)[j].s < (*t)[lo].s {
+			lo = j
+		}
+	}
+	if s > (*t)[lo].s {
+		(*t)[lo].i, (*t)[lo].s = i, s
+	}
 }

@@ -53,19 +53,24 @@ func newBankVectors(ctx context.Context, b *bank.Bank, an *bankAnalysis, rel *re
 	return x, nil
 }
 
-// votes scores articles by their nearest bank questions' similarity,
-// scaled from the farthest to the nearest neighbour.
-func (x *bankVectors) votes(ctx context.Context, v []float32) (map[articleKey]float64, error) {
+// vectorVotes are the vector channel's scores per article: the nearest
+// neighbour's similarity, scaled from the farthest to the nearest of them,
+// and the share of the neighbours that carry the article.
+type vectorVotes struct {
+	nearest, share map[articleKey]float64
+}
+
+func (x *bankVectors) votes(ctx context.Context, v []float32) (vectorVotes, error) {
+	out := vectorVotes{nearest: map[articleKey]float64{}, share: map[articleKey]float64{}}
 	n := min(bankNeighbours, x.col.Count())
 	if n == 0 {
-		return nil, nil
+		return out, nil
 	}
 	res, err := x.col.QueryEmbedding(ctx, v, n, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("querying bank vectors: %w", err)
+		return out, fmt.Errorf("querying bank vectors: %w", err)
 	}
 	hi, lo := res[0].Similarity, res[len(res)-1].Similarity
-	out := map[articleKey]float64{}
 	for _, r := range res {
 		i, _ := strconv.Atoi(r.ID)
 		s := 1.0
@@ -74,7 +79,8 @@ func (x *bankVectors) votes(ctx context.Context, v []float32) (map[articleKey]fl
 		}
 		for _, g := range x.items[i].Gold {
 			ak := articleKey{g.Doc, g.Article}
-			out[ak] = max(out[ak], s)
+			out.nearest[ak] = max(out.nearest[ak], s)
+			out.share[ak] += 1 / float64(len(res))
 		}
 	}
 	return out, nil

@@ -93,6 +93,7 @@ type Channels struct {
 	NoModel    bool // the relevance model trained on the bank
 	NoVectors  bool // chromem-go nearest neighbours
 	NoGlossary bool // expanding everyday words with the glossary's terms
+	NoRerank   bool // the reranker learnt over the channels' scores
 }
 
 // Engine answers questions about the Constitution. It is safe for
@@ -103,9 +104,11 @@ type Engine struct {
 	composer Composer
 	glossary *glossary.Glossary
 	channels Channels
-	bank     *bankIndex
-	rel      *relevance
-	bankVec  *bankVectors
+	ev       evidence
+	// src, analysis and modelDir are kept to fit the reranker at Load.
+	src      *bank.Bank
+	analysis *bankAnalysis
+	modelDir string
 	cues     cues
 	declines answer.Declines
 	log      *slog.Logger
@@ -158,15 +161,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		modelDir = filepath.Join(modelDir, "relevance-custom")
 	}
 	analysis := loadBankAnalysis(modelDir, b, opts.Log)
-	rel, err := loadRelevance(modelDir, b, analysis, opts.Log)
+	ev, err := learnEvidence(ctx, modelDir, b, analysis, opts.Log)
 	if err != nil {
 		return nil, err
 	}
-	bv, err := newBankVectors(ctx, b, analysis, rel)
-	if err != nil {
-		return nil, err
-	}
-	bi := newBankIndex(b, analysis)
 	cs, err := loadCues()
 	if err != nil {
 		return nil, err
@@ -185,9 +183,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		composer:  opts.Composer,
 		glossary:  gl,
 		channels:  opts.Channels,
-		bank:      bi,
-		rel:       rel,
-		bankVec:   bv,
+		ev:        ev,
+		src:       b,
+		analysis:  analysis,
+		modelDir:  modelDir,
 		cues:      cs,
 		declines:  declines,
 		lexWeight: lexicalWeight,
@@ -216,7 +215,7 @@ func (e *Engine) Load(ctx context.Context, docs []*corpus.Document, align *corpu
 		al = align
 	}
 	idx := newIndex(docs, chunks, al)
-	idx.cues, idx.rel = e.cues, e.rel
+	idx.cues, idx.rel = e.cues, e.ev.rel
 	texts := map[string]string{}
 	embedded := 0
 	if e.vecWeight > 0 {
@@ -239,6 +238,16 @@ func (e *Engine) Load(ctx context.Context, docs []*corpus.Document, align *corpu
 				e.log.Warn("removing stale vectors", "err", err)
 			}
 		}()
+	}
+	// With a neural embedder fitting would embed a thousand bank questions
+	// through its API at every corpus change; its fused ranking is used.
+	if !e.channels.NoRerank && e.vecWeight == 0 {
+		r, err := e.loadReranker(ctx, idx)
+		if err != nil {
+			// The fused ranking alone still answers well.
+			e.log.Warn("fitting the reranker; ranking without it", "err", err)
+		}
+		idx.rerank = r
 	}
 	e.idx.Store(idx)
 	e.log.Info("index loaded", "chunks", len(chunks), "vectors", len(texts), "embedded", embedded,

@@ -32,6 +32,8 @@ type index struct {
 	align        aligner
 	cues         cues
 	rel          *relevance
+	// rerank reorders the fused ranking; nil ranks by the fused score.
+	rerank *reranker
 }
 
 type articleKey struct{ doc, article string }

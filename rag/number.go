@@ -18,7 +18,10 @@ func (idx *index) missingNumber(an *query, top []articleKey) bool {
 	if !asks || an.compare {
 		return false
 	}
-	for _, ak := range top[:min(1, len(top))] {
+	// The first two: the reranker's first pick among close articles is
+	// uncertain, and the number may be the runner-up's (on the bank's
+	// validation split this halved the answerable questions refused).
+	for _, ak := range top[:min(2, len(top))] {
 		for t := range idx.articleTerms[ak] {
 			if t == quantityKey || isNumber(t) {
 				return false

@@ -102,12 +102,13 @@ type query struct {
 	past bool
 	// counted are the keys a "how many?" question counts.
 	counted []string
-	// features are the relevance model's inputs (textFeatures), with the
-	// previous question's for a follow-up; gateFeatures are what the
-	// off-topic gate judges: the question's own, unless it continues the
-	// previous one ("какая погода завтра?" after a question on the
-	// Kurultai is judged alone).
-	features, gateFeatures []uint32
+	// features are the relevance model's inputs (textFeatures): the
+	// question's own, with the previous question's when it continues it.
+	// A short question that does not say it continues ("Кто может стать
+	// президентом?" after one on the Kurultai) is classified, and judged
+	// on-topic or not, on its own words; context reaches it only through
+	// search, at a low weight.
+	features []uint32
 	// context is the previous question when this one follows up on it,
 	// and prev its analysis.
 	context string
@@ -167,11 +168,9 @@ func (idx *index) analyse(q Question, g *glossary.Glossary) *query {
 		an.prev = idx.previous(q, g)
 	}
 	an.features = textFeatures(q.Text, textkit.Lang(lang))
-	an.gateFeatures = an.features
 	if prev := an.prev; prev != nil {
-		an.features = append(slices.Clip(an.features), prev.features...)
 		if an.continues() {
-			an.gateFeatures = an.features
+			an.features = append(slices.Clip(an.features), prev.features...)
 		}
 		an.context = prev.text
 		w := weightContext

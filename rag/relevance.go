@@ -29,8 +29,21 @@ type relevance struct {
 	topics  map[int]string
 }
 
-// relevanceConfig is how the model is trained; changing it retrains.
-var relevanceConfig = textclass.DefaultConfig
+// relevanceConfig and gateConfig are how the models are trained; changing
+// them retrains. The article model learns over 50 epochs: on an inner
+// split of the bank's training part (seed 7) that took hit@1 from 0.70 to
+// 0.77 and MRR@10 from 0.79 to 0.84 over 10 epochs, where 64 dimensions or
+// feature dropout added nothing. The gate keeps 10: trained longer, it
+// grew surer and declined more answerable questions.
+var (
+	relevanceConfig = withEpochs(textclass.DefaultConfig, 50)
+	gateConfig      = textclass.DefaultConfig
+)
+
+func withEpochs(c textclass.Config, n int) textclass.Config {
+	c.Epochs = n
+	return c
+}
 
 // bankLang is the analysis language of a bank line.
 func bankLang(it bank.Item) textkit.Lang {
@@ -86,7 +99,7 @@ func trainRelevance(b *bank.Bank, an *bankAnalysis) (*relevance, error) {
 			gateExamples[i].Classes[0] = gateOff
 		}
 	}
-	gate, err := textclass.Train([]string{"on", "off"}, gateExamples, relevanceConfig)
+	gate, err := textclass.Train([]string{"on", "off"}, gateExamples, gateConfig)
 	if err != nil {
 		return nil, fmt.Errorf("training the off-topic gate: %w", err)
 	}
@@ -145,8 +158,8 @@ func (r *relevance) predict(features []uint32) modelVerdict {
 // it was trained on the same bank with the same settings, else a new one,
 // which is then cached (a read-only dir only costs the training time).
 func loadRelevance(dir string, b *bank.Bank, an *bankAnalysis, log *slog.Logger) (*relevance, error) {
-	cfg := relevanceConfig
-	name := fmt.Sprintf("relevance-%016x-%x-%08x.bin", b.Hash(), hashFeature("config", fmt.Sprint(cfg)),
+	cfg := fmt.Sprint(relevanceConfig, gateConfig)
+	name := fmt.Sprintf("relevance-%016x-%x-%08x.bin", b.Hash(), hashFeature("config", cfg),
 		analysisFingerprint())
 	path := filepath.Join(dir, name)
 	if f, err := os.Open(path); err == nil {

@@ -86,11 +86,14 @@ func (e *Engine) search(ctx context.Context, q Question) (*search, error) {
 	}
 	an := idx.analyse(q, e.glossary)
 	s := &search{q: an}
-	sc, err := e.score(ctx, idx, an)
+	sc, err := e.score(ctx, idx, an, e.ev)
 	if err != nil {
 		return nil, err
 	}
 	order := rankArticles(sc.articles)
+	if idx.rerank != nil && len(an.terms) > 0 {
+		order = idx.rerank.rerank(sc.candidates(an, order), order)
+	}
 	s.offTopic = sc.model.offTopic
 	s.bankOn, s.bankOff = sc.votes.on, sc.votes.off
 	for _, p := range sc.model.articles {
@@ -123,11 +126,13 @@ type scores struct {
 	passages, bank map[articleKey]float64
 	model          modelVerdict
 	votes          bankVotes
+	vectors        vectorVotes
 }
 
-// score runs the channels — the articles' words (BM25 and vectors), the
-// bank's questions and the relevance model — and fuses them per article.
-func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, error) {
+// score runs the channels — the articles' words (BM25 and vectors), and
+// what ev learnt from a bank: its questions, the relevance model and their
+// vectors — and fuses them per article.
+func (e *Engine) score(ctx context.Context, idx *index, an *query, ev evidence) (*scores, error) {
 	sc := &scores{vec: map[int]float64{}, points: map[pointKey]float64{}, best: map[pointKey]int{},
 		articles: map[articleKey]float64{}, passages: map[articleKey]float64{}, bank: map[articleKey]float64{}}
 	if !e.channels.NoPassages {
@@ -140,7 +145,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 	// the model's prior or the nearest vectors of nothing must not answer it.
 	content := len(an.terms) > 0
 	if content && !e.channels.NoBank {
-		v := e.bank.votes(an.terms)
+		v := ev.bank.votes(an.terms)
 		sc.votes = v
 		for ak, x := range v.articles {
 			if idx.hasArticle(ak.doc, ak.article) {
@@ -153,17 +158,15 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query) (*scores, err
 		}
 	}
 	if !e.channels.NoModel {
-		sc.model = e.rel.predict(an.features)
-		if len(an.gateFeatures) != len(an.features) {
-			sc.model.offTopic = e.rel.offTopic(an.gateFeatures)
-		}
+		sc.model = ev.rel.predict(an.features)
 	}
 	if content && !e.channels.NoVectors {
-		votes, err := e.bankVec.votes(ctx, e.rel.model.Embed(an.features))
+		votes, err := ev.vec.votes(ctx, ev.rel.model.Embed(an.features))
 		if err != nil {
 			return nil, err
 		}
-		for ak, x := range votes {
+		sc.vectors = votes
+		for ak, x := range votes.nearest {
 			if idx.hasArticle(ak.doc, ak.article) {
 				sc.articles[ak] += vectorWeight * x
 			}

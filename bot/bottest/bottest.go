@@ -18,6 +18,7 @@ import (
 	"atazan/bot/store"
 	"atazan/config"
 	"atazan/corpus"
+	"atazan/internal/testsupport"
 	"atazan/rag"
 )
 
@@ -48,7 +49,7 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 	if _, err := cs.ImportDir(ctx, src, "test"); err != nil {
 		t.Fatalf("importing %s: %v", src, err)
 	}
-	engine, err := rag.New(ctx, rag.Options{DataDir: dir, Composer: opts.Composer})
+	engine, err := rag.New(ctx, rag.Options{DataDir: dir, ModelDir: testsupport.ModelDir(t), Composer: opts.Composer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,3 +111,17 @@ func EvalSet(t testing.TB, name string) string {
 	}
 	return path
 }
+
+// ModelDir is where tests cache what retrieval learns from the question
+// bank: it depends only on the bank and the code, and learning it costs
+// seconds, so every test of every package (and every run) shares one
+// directory. Cache files are written atomically and named by their
+// inputs, so concurrent test binaries cannot see a half-written or stale one.
+func ModelDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(os.TempDir(), "atazan-test-models")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("creating the shared model cache: %v", err)
+	}
+	return dir
+}
