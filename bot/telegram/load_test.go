@@ -92,20 +92,8 @@ func (h *harness) waitAnswers(b *testing.B, n int) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	for {
-		calls := len(h.srv.Calls(""))
-		ok := 0
-		for _, c := range h.srv.Calls("sendMessage") {
-			if c.Err == "" {
-				ok++
-			}
-		}
-		if ok >= n {
-			return
-		}
-		if _, err := h.srv.WaitCalls(ctx, "", calls+1); err != nil {
-			b.Fatalf("%d of %d answers: %v", ok, n, err)
-		}
+	if err := h.srv.WaitAccepted(ctx, "sendMessage", n); err != nil {
+		b.Fatal(err)
 	}
 }
 
