@@ -189,7 +189,12 @@ type Outgoing struct {
 // sent. When no earlier message to the chat is still waiting, the parts
 // come back claimed for lease, for the caller to send at once; otherwise
 // claimed is false and the sender loop sends them after the ones before.
-func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
+//
+// answers, unless empty, is the key of the received update (of the parts'
+// source) that this reply completes: the same commit marks it handled, so
+// that after a crash the update is either answered with its reply waiting
+// here, or neither, and never answered twice.
+func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
 	if len(parts) == 0 {
 		return nil, false, nil
 	}
@@ -223,6 +228,12 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 		}
 		p.Group = group
 		rows = append(rows, p)
+	}
+	if answers != "" {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE inbox SET handled = ? WHERE source = ? AND msg_key = ?`),
+			millis(now), first.Source, answers); err != nil {
+			return nil, false, fmt.Errorf("marking %s handled: %w", answers, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -337,6 +348,18 @@ func (s *Store) Pending(ctx context.Context, source string) (int, error) {
 	var n int
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE source = ? AND state IN (0, 1)`, source).Scan(&n); err != nil {
 		return 0, fmt.Errorf("counting waiting messages: %w", err)
+	}
+	return n, nil
+}
+
+// Sending counts the messages of source claimed by a sender and not yet
+// recorded as sent or refused. After a crash these are sent again, so
+// those of them Telegram had accepted reach their chat twice: the count
+// bounds the duplicates a crash can cause.
+func (s *Store) Sending(ctx context.Context, source string) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE source = ? AND state = 1`, source).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting messages being sent: %w", err)
 	}
 	return n, nil
 }

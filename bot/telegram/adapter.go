@@ -428,9 +428,14 @@ func (a *Adapter) dispatch(ctx context.Context, u update, key string) bool {
 		defer func() { <-a.slots }()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
 		defer cancel()
-		a.handle(ctx, u)
 		if key == "" {
+			a.handle(ctx, u, nil)
 			return
+		}
+		rec := &receipt{key: key}
+		a.handle(ctx, u, rec)
+		if rec.answered.Load() {
+			return // recorded with its final reply
 		}
 		if err := a.queue.Handled(ctx, a.source, key, time.Now()); err != nil {
 			a.metrics.Error("store")

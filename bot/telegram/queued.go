@@ -176,7 +176,7 @@ func (h *QueuedWebhook) takeQueued() bool {
 	if u, err := decodeUpdate(payload); err != nil {
 		h.a.log.Error("a queued update does not decode; dropped", "update_id", key, "err", err)
 	} else {
-		h.a.handle(ctx, u)
+		h.a.handle(ctx, u, nil) // its record is FinishUpdate's, below
 	}
 	if err := h.queue.FinishUpdate(ctx, h.bot, key, time.Now()); err != nil {
 		h.a.metrics.Error("store")
