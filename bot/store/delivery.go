@@ -94,22 +94,31 @@ func (s *Store) Receive(ctx context.Context, source, key string, updateID int64,
 	return isNew[0], nil
 }
 
+const qReceive = `INSERT INTO inbox (source, msg_key, update_id, payload, received) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (source, msg_key) DO NOTHING`
+
 // ReceiveAll is Receive for a batch of updates, in one transaction: a
 // getUpdates result costs one commit, not one per update.
-func (s *Store) ReceiveAll(ctx context.Context, source string, batch []Received, now time.Time) ([]bool, error) {
-	isNew := make([]bool, len(batch))
+func (s *Store) ReceiveAll(ctx context.Context, source string, batch []Received, now time.Time) (isNew []bool, err error) {
 	if len(batch) == 0 {
-		return isNew, nil
+		return make([]bool, 0), nil
 	}
+	err = s.write(ctx, normal, func() error {
+		isNew, err = s.receiveAll(ctx, source, batch, now)
+		return err
+	})
+	return isNew, err
+}
+
+func (s *Store) receiveAll(ctx context.Context, source string, batch []Received, now time.Time) ([]bool, error) {
+	isNew := make([]bool, len(batch))
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("recording updates: %w", err)
 	}
 	defer tx.Rollback()
-	stmt := s.q(`INSERT INTO inbox (source, msg_key, update_id, payload, received) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (source, msg_key) DO NOTHING`)
 	for i, r := range batch {
-		res, err := tx.ExecContext(ctx, stmt, source, r.Key, r.UpdateID, string(r.Payload), millis(now))
+		res, err := s.txExec(ctx, tx, qReceive, source, r.Key, r.UpdateID, string(r.Payload), millis(now))
 		if err != nil {
 			return nil, fmt.Errorf("recording update %d: %w", r.UpdateID, err)
 		}
@@ -198,6 +207,21 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, n
 	if len(parts) == 0 {
 		return nil, false, nil
 	}
+	err = s.write(ctx, normal, func() error {
+		rows, claimed, err = s.enqueue(ctx, parts, answers, now, lease)
+		return err
+	})
+	return rows, claimed, err
+}
+
+const (
+	qWaiting = `SELECT COUNT(*) FROM outbox WHERE source = ? AND chat_id = ? AND state IN (0, 1)`
+	qEnqueue = `INSERT INTO outbox (source, chat_id, msg_group, method, params, state, next_attempt, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	qAnswered = `UPDATE inbox SET handled = ? WHERE source = ? AND msg_key = ?`
+)
+
+func (s *Store) enqueue(ctx context.Context, parts []Outgoing, answers string, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -205,8 +229,7 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, n
 	defer tx.Rollback()
 	first := parts[0]
 	var waiting int
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM outbox WHERE source = ? AND chat_id = ? AND state IN (0, 1)`),
-		first.Source, first.ChatID).Scan(&waiting); err != nil {
+	if err := s.txQueryRow(ctx, tx, qWaiting, first.Source, first.ChatID).Scan(&waiting); err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
 	}
 	claimed = waiting == 0
@@ -217,8 +240,7 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, n
 	// The first part's msg_group is 0, which stands for itself.
 	var group int64
 	for _, p := range parts {
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO outbox (source, chat_id, msg_group, method, params, state, next_attempt, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		err := s.txQueryRow(ctx, tx, qEnqueue,
 			p.Source, p.ChatID, group, p.Method, string(p.Params), state, next, millis(now), millis(now)).Scan(&p.ID)
 		if err != nil {
 			return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -230,8 +252,7 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, n
 		rows = append(rows, p)
 	}
 	if answers != "" {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE inbox SET handled = ? WHERE source = ? AND msg_key = ?`),
-			millis(now), first.Source, answers); err != nil {
+		if _, err := s.txExec(ctx, tx, qAnswered, millis(now), first.Source, answers); err != nil {
 			return nil, false, fmt.Errorf("marking %s handled: %w", answers, err)
 		}
 	}
@@ -245,7 +266,15 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, n
 // only the oldest waiting in it, so that a chat's messages keep their
 // order and a chat Telegram throttles holds back no other. They stay
 // claimed for lease; a sender that dies leaves them to be claimed again.
-func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) (out []Outgoing, err error) {
+	err = s.write(ctx, normal, func() error {
+		out, err = s.claim(ctx, source, now, lease, limit)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
 	rows, err := s.query(ctx, `UPDATE outbox SET state = 1, next_attempt = ?, attempts = attempts + 1, updated = ?
 		WHERE id IN (
 			SELECT o.id FROM outbox o WHERE o.source = ? AND o.state IN (0, 1) AND o.next_attempt <= ?
@@ -291,7 +320,7 @@ func (s *Store) Release(ctx context.Context, source string, before, now time.Tim
 
 // Delivered marks a message accepted by the messenger, under its id there.
 func (s *Store) Delivered(ctx context.Context, id int64, messageID string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 2, message_id = ?, last_error = '', updated = ? WHERE id = ?`,
+	if _, err := s.execAs(ctx, urgent, `UPDATE outbox SET state = 2, message_id = ?, last_error = '', updated = ? WHERE id = ?`,
 		messageID, millis(now), id); err != nil {
 		return fmt.Errorf("marking message %d delivered: %w", id, err)
 	}
@@ -300,7 +329,7 @@ func (s *Store) Delivered(ctx context.Context, id int64, messageID string, now t
 
 // Retry puts a message back to be sent again at the given time.
 func (s *Store) Retry(ctx context.Context, id int64, at time.Time, why string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 0, next_attempt = ?, last_error = ?, updated = ? WHERE id = ?`,
+	if _, err := s.execAs(ctx, urgent, `UPDATE outbox SET state = 0, next_attempt = ?, last_error = ?, updated = ? WHERE id = ?`,
 		millis(at), why, millis(now), id); err != nil {
 		return fmt.Errorf("rescheduling message %d: %w", id, err)
 	}
@@ -309,7 +338,7 @@ func (s *Store) Retry(ctx context.Context, id int64, at time.Time, why string, n
 
 // Failed gives up on a message the messenger refuses for good.
 func (s *Store) Failed(ctx context.Context, id int64, why string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 3, last_error = ?, updated = ? WHERE id = ?`, why, millis(now), id); err != nil {
+	if _, err := s.execAs(ctx, urgent, `UPDATE outbox SET state = 3, last_error = ?, updated = ? WHERE id = ?`, why, millis(now), id); err != nil {
 		return fmt.Errorf("marking message %d failed: %w", id, err)
 	}
 	return nil
