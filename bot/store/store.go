@@ -19,7 +19,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a looked-up row does not exist.
@@ -80,7 +81,7 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 		rdb.SetMaxOpenConns(4)
 		s = &Store{db: db, rdb: rdb, backend: "sqlite", writes: &writeGate{}}
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connecting to the %s database: %w", s.backend, err)
 	}
@@ -97,6 +98,30 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// busyWait bounds how long connect retries a database that is busy, as
+// busy_timeout bounds a wait for SQLite's write lock.
+const busyWait = 5 * time.Second
+
+// connect makes the first connection. Processes opening one new SQLite
+// file at once can get SQLITE_BUSY while one of them switches it to WAL:
+// SQLite returns it without calling the busy handler when waiting could
+// deadlock. It clears once the switch is done, so connect tries again.
+func (s *Store) connect(ctx context.Context) error {
+	deadline := time.Now().Add(busyWait)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := s.db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
 }
 
 // Close closes the database.
