@@ -199,11 +199,11 @@ type Outgoing struct {
 // come back claimed for lease, for the caller to send at once; otherwise
 // claimed is false and the sender loop sends them after the ones before.
 //
-// answers, unless empty, is the key of the received update (of the parts'
-// source) that this reply completes: the same commit marks it handled, so
-// that after a crash the update is either answered with its reply waiting
-// here, or neither, and never answered twice.
-func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers string, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
+// answers, unless empty, is the received update that this reply
+// completes: the same commit marks it answered, so that after a crash the
+// update is either answered with its reply waiting here, or neither, and
+// never answered twice.
+func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers Receipt, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
 	if len(parts) == 0 {
 		return nil, false, nil
 	}
@@ -219,9 +219,18 @@ const (
 	qEnqueue = `INSERT INTO outbox (source, chat_id, msg_group, method, params, state, next_attempt, created, updated)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	qAnswered = `UPDATE inbox SET handled = ? WHERE source = ? AND msg_key = ?`
+	qFinished = `UPDATE processed_updates SET state = 'done', payload = '', changed = ? WHERE bot = ? AND update_key = ?`
 )
 
-func (s *Store) enqueue(ctx context.Context, parts []Outgoing, answers string, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
+// Receipt names a received update of the same source as the reply: its key
+// in the inbox, or with Queued in the replicas' webhook queue
+// (processed_updates, FinishUpdate).
+type Receipt struct {
+	Key    string
+	Queued bool
+}
+
+func (s *Store) enqueue(ctx context.Context, parts []Outgoing, answers Receipt, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -251,9 +260,13 @@ func (s *Store) enqueue(ctx context.Context, parts []Outgoing, answers string, n
 		p.Group = group
 		rows = append(rows, p)
 	}
-	if answers != "" {
-		if _, err := s.txExec(ctx, tx, qAnswered, millis(now), first.Source, answers); err != nil {
-			return nil, false, fmt.Errorf("marking %s handled: %w", answers, err)
+	if answers.Key != "" {
+		mark := qAnswered
+		if answers.Queued {
+			mark = qFinished
+		}
+		if _, err := s.txExec(ctx, tx, mark, millis(now), first.Source, answers.Key); err != nil {
+			return nil, false, fmt.Errorf("marking %s answered: %w", answers.Key, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -111,7 +111,7 @@ func (s *Store) stmt(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt
 // txQueries are the statements of the transactions each question runs.
 // They are prepared when the store opens: inside a transaction, which
 // holds SQLite's one write connection, there is none to prepare them on.
-var txQueries = []string{qReceive, qWaiting, qEnqueue, qAnswered, qNewUser, qSaveAnswer}
+var txQueries = []string{qReceive, qWaiting, qEnqueue, qAnswered, qFinished, qNewUser, qSaveAnswer}
 
 // prepareTx prepares txQueries (SQLite).
 func (s *Store) prepareTx(ctx context.Context) error {

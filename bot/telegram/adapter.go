@@ -439,7 +439,7 @@ func (a *Adapter) dispatch(ctx context.Context, u update, key string) bool {
 			a.handle(ctx, u, nil)
 			return
 		}
-		rec := &receipt{key: key}
+		rec := &receipt{Receipt: store.Receipt{Key: key}}
 		a.handle(ctx, u, rec)
 		if rec.answered.Load() {
 			return // recorded with its final reply

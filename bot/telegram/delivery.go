@@ -23,7 +23,7 @@ type Queue interface {
 	ReceiveAll(ctx context.Context, source string, batch []store.Received, now time.Time) ([]bool, error)
 	Handled(ctx context.Context, source, key string, now time.Time) error
 	Unhandled(ctx context.Context, source string, before time.Time, limit int) ([]store.Received, error)
-	Enqueue(ctx context.Context, parts []store.Outgoing, answers string, now time.Time, lease time.Duration) ([]store.Outgoing, bool, error)
+	Enqueue(ctx context.Context, parts []store.Outgoing, answers store.Receipt, now time.Time, lease time.Duration) ([]store.Outgoing, bool, error)
 	Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
 	Release(ctx context.Context, source string, before, now time.Time) error
 	Delivered(ctx context.Context, id int64, messageID string, now time.Time) error
@@ -195,9 +195,10 @@ func backoff(attempts int) time.Duration {
 	return min(d, maxBackoff)
 }
 
-// receipt is an update's entry in the inbox, as its handler sees it.
+// receipt is an update's entry in the inbox, or in the replicas' webhook
+// queue, as its handler sees it.
 type receipt struct {
-	key      string
+	store.Receipt
 	answered atomic.Bool // its final reply is queued and the update marked answered
 }
 
@@ -215,9 +216,9 @@ func (a *Adapter) send(ctx context.Context, chatID int64, parts []tgbotapi.Param
 		}
 		rows[i] = store.Outgoing{Source: a.source, ChatID: strconv.FormatInt(chatID, 10), Method: "sendMessage", Params: raw}
 	}
-	answers := ""
+	var answers store.Receipt
 	if rec != nil {
-		answers = rec.key
+		answers = rec.Receipt
 	}
 	rows, claimed, err := a.queue.Enqueue(ctx, rows, answers, time.Now(), sendLease)
 	if err != nil {
