@@ -213,6 +213,7 @@ func (s *stream) partial(text string) {
 func (s *stream) finish(r Reply) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	r.Final = true
 	if s.msgID != "" {
 		if err := s.out.Edit(s.ctx, s.msgID, r); err == nil {
 			return nil

@@ -195,12 +195,19 @@ func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 	if final := ev[len(ev)-1]; !final.edit || !strings.Contains(final.reply.Plain(), "Источники") || len(final.reply.Actions) == 0 {
 		t.Errorf("the final edit is not the full answer: %+v", final)
 	}
+	// Only the answer is final: an adapter records the question answered
+	// with it, never with a draft.
+	for i, e := range ev {
+		if e.reply.Final != (i == len(ev)-1) {
+			t.Errorf("event %d of %d: Final = %v", i+1, len(ev), e.reply.Final)
+		}
+	}
 
 	// A messenger that cannot edit gets one message.
 	plain := &recorder{}
 	h.core.Handle(context.Background(), Incoming{Platform: WhatsApp, ChatID: "w", UserID: "w", Text: "Можно ли работать по трудовому договору с шестнадцати лет?"}, plain)
-	if ev := plain.all(); len(ev) != 1 || ev[0].edit {
-		t.Errorf("non-editing responder got %d events", len(ev))
+	if ev := plain.all(); len(ev) != 1 || ev[0].edit || !ev[0].reply.Final {
+		t.Errorf("non-editing responder got %+v, want one final reply", ev)
 	}
 }
 

@@ -65,6 +65,11 @@ type Reply struct {
 	ShareText string
 	// Document is a file to send (CSV exports).
 	Document *OutFile
+	// Final marks the reply that completes the answer to the incoming
+	// message: nothing is sent for it afterwards. An adapter that keeps
+	// messages in a database may record the message answered in the same
+	// commit that queues this reply. Streamed drafts are never final.
+	Final bool
 }
 
 // OutFile is a file the bot sends.

@@ -30,6 +30,7 @@ type Options struct {
 
 	Admins        []string         // platform-prefixed user ids: "tg:1"
 	RatePerMinute int              // 0: the configured default
+	AnswerQueue   int              // questions waiting for an answer; 0: the configured default
 	Now           func() time.Time // nil: time.Now
 	Composer      rag.Composer     // nil: extractive answers
 	// Battle configures /battle; without a Bank, BattleBank is used.
@@ -68,6 +69,9 @@ func NewCore(t testing.TB, src string, opts Options) (*bot.Core, *corpus.Store) 
 	cfg := config.Default().Bot
 	if opts.RatePerMinute > 0 {
 		cfg.RatePerMinute = opts.RatePerMinute
+	}
+	if opts.AnswerQueue > 0 {
+		cfg.AnswerQueue = opts.AnswerQueue
 	}
 	if opts.Battle.Bank == nil {
 		opts.Battle.Bank = BattleBank(t)

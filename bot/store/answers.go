@@ -27,18 +27,27 @@ type Answer struct {
 
 const answerColumns = `id, platform, chat_id, user_id, lang, mode, question, answer, citations, created`
 
+const (
+	qNewUser = `INSERT INTO users (platform, user_id, lang, created) VALUES (?, ?, '', ?)
+		ON CONFLICT (platform, user_id) DO NOTHING`
+	qSaveAnswer = `INSERT INTO answers (` + answerColumns + `, question_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 // SaveAnswer stores an answer, and the user as first seen now if new.
 func (s *Store) SaveAnswer(ctx context.Context, a Answer) error {
+	return s.write(ctx, normal, func() error { return s.saveAnswer(ctx, a) })
+}
+
+func (s *Store) saveAnswer(ctx context.Context, a Answer) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("saving answer %s: %w", a.ID, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO users (platform, user_id, lang, created) VALUES (?, ?, '', ?)
-		ON CONFLICT (platform, user_id) DO NOTHING`), a.Platform, a.UserID, millis(a.Created)); err != nil {
+	if _, err := s.txExec(ctx, tx, qNewUser, a.Platform, a.UserID, millis(a.Created)); err != nil {
 		return fmt.Errorf("saving user of answer %s: %w", a.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO answers (`+answerColumns+`, question_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	if _, err := s.txExec(ctx, tx, qSaveAnswer,
 		a.ID, a.Platform, a.ChatID, a.UserID, a.Lang, a.Mode, a.Question, a.Text,
 		strings.Join(a.Sources, " "), millis(a.Created), questionKey(a.Question)); err != nil {
 		return fmt.Errorf("saving answer %s: %w", a.ID, err)

@@ -94,22 +94,31 @@ func (s *Store) Receive(ctx context.Context, source, key string, updateID int64,
 	return isNew[0], nil
 }
 
+const qReceive = `INSERT INTO inbox (source, msg_key, update_id, payload, received) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (source, msg_key) DO NOTHING`
+
 // ReceiveAll is Receive for a batch of updates, in one transaction: a
 // getUpdates result costs one commit, not one per update.
-func (s *Store) ReceiveAll(ctx context.Context, source string, batch []Received, now time.Time) ([]bool, error) {
-	isNew := make([]bool, len(batch))
+func (s *Store) ReceiveAll(ctx context.Context, source string, batch []Received, now time.Time) (isNew []bool, err error) {
 	if len(batch) == 0 {
-		return isNew, nil
+		return make([]bool, 0), nil
 	}
+	err = s.write(ctx, normal, func() error {
+		isNew, err = s.receiveAll(ctx, source, batch, now)
+		return err
+	})
+	return isNew, err
+}
+
+func (s *Store) receiveAll(ctx context.Context, source string, batch []Received, now time.Time) ([]bool, error) {
+	isNew := make([]bool, len(batch))
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("recording updates: %w", err)
 	}
 	defer tx.Rollback()
-	stmt := s.q(`INSERT INTO inbox (source, msg_key, update_id, payload, received) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (source, msg_key) DO NOTHING`)
 	for i, r := range batch {
-		res, err := tx.ExecContext(ctx, stmt, source, r.Key, r.UpdateID, string(r.Payload), millis(now))
+		res, err := s.txExec(ctx, tx, qReceive, source, r.Key, r.UpdateID, string(r.Payload), millis(now))
 		if err != nil {
 			return nil, fmt.Errorf("recording update %d: %w", r.UpdateID, err)
 		}
@@ -189,10 +198,39 @@ type Outgoing struct {
 // sent. When no earlier message to the chat is still waiting, the parts
 // come back claimed for lease, for the caller to send at once; otherwise
 // claimed is false and the sender loop sends them after the ones before.
-func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
+//
+// answers, unless empty, is the received update that this reply
+// completes: the same commit marks it answered, so that after a crash the
+// update is either answered with its reply waiting here, or neither, and
+// never answered twice.
+func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, answers Receipt, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
 	if len(parts) == 0 {
 		return nil, false, nil
 	}
+	err = s.write(ctx, normal, func() error {
+		rows, claimed, err = s.enqueue(ctx, parts, answers, now, lease)
+		return err
+	})
+	return rows, claimed, err
+}
+
+const (
+	qWaiting = `SELECT COUNT(*) FROM outbox WHERE source = ? AND chat_id = ? AND state IN (0, 1)`
+	qEnqueue = `INSERT INTO outbox (source, chat_id, msg_group, method, params, state, next_attempt, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	qAnswered = `UPDATE inbox SET handled = ? WHERE source = ? AND msg_key = ?`
+	qFinished = `UPDATE processed_updates SET state = 'done', payload = '', changed = ? WHERE bot = ? AND update_key = ?`
+)
+
+// Receipt names a received update of the same source as the reply: its key
+// in the inbox, or with Queued in the replicas' webhook queue
+// (processed_updates, FinishUpdate).
+type Receipt struct {
+	Key    string
+	Queued bool
+}
+
+func (s *Store) enqueue(ctx context.Context, parts []Outgoing, answers Receipt, now time.Time, lease time.Duration) (rows []Outgoing, claimed bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -200,8 +238,7 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 	defer tx.Rollback()
 	first := parts[0]
 	var waiting int
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM outbox WHERE source = ? AND chat_id = ? AND state IN (0, 1)`),
-		first.Source, first.ChatID).Scan(&waiting); err != nil {
+	if err := s.txQueryRow(ctx, tx, qWaiting, first.Source, first.ChatID).Scan(&waiting); err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
 	}
 	claimed = waiting == 0
@@ -212,8 +249,7 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 	// The first part's msg_group is 0, which stands for itself.
 	var group int64
 	for _, p := range parts {
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO outbox (source, chat_id, msg_group, method, params, state, next_attempt, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		err := s.txQueryRow(ctx, tx, qEnqueue,
 			p.Source, p.ChatID, group, p.Method, string(p.Params), state, next, millis(now), millis(now)).Scan(&p.ID)
 		if err != nil {
 			return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -223,6 +259,15 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 		}
 		p.Group = group
 		rows = append(rows, p)
+	}
+	if answers.Key != "" {
+		mark := qAnswered
+		if answers.Queued {
+			mark = qFinished
+		}
+		if _, err := s.txExec(ctx, tx, mark, millis(now), first.Source, answers.Key); err != nil {
+			return nil, false, fmt.Errorf("marking %s answered: %w", answers.Key, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("queueing a reply: %w", err)
@@ -234,7 +279,15 @@ func (s *Store) Enqueue(ctx context.Context, parts []Outgoing, now time.Time, le
 // only the oldest waiting in it, so that a chat's messages keep their
 // order and a chat Telegram throttles holds back no other. They stay
 // claimed for lease; a sender that dies leaves them to be claimed again.
-func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+func (s *Store) Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) (out []Outgoing, err error) {
+	err = s.write(ctx, normal, func() error {
+		out, err = s.claim(ctx, source, now, lease, limit)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
 	rows, err := s.query(ctx, `UPDATE outbox SET state = 1, next_attempt = ?, attempts = attempts + 1, updated = ?
 		WHERE id IN (
 			SELECT o.id FROM outbox o WHERE o.source = ? AND o.state IN (0, 1) AND o.next_attempt <= ?
@@ -280,7 +333,7 @@ func (s *Store) Release(ctx context.Context, source string, before, now time.Tim
 
 // Delivered marks a message accepted by the messenger, under its id there.
 func (s *Store) Delivered(ctx context.Context, id int64, messageID string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 2, message_id = ?, last_error = '', updated = ? WHERE id = ?`,
+	if _, err := s.execAs(ctx, urgent, `UPDATE outbox SET state = 2, message_id = ?, last_error = '', updated = ? WHERE id = ?`,
 		messageID, millis(now), id); err != nil {
 		return fmt.Errorf("marking message %d delivered: %w", id, err)
 	}
@@ -289,7 +342,7 @@ func (s *Store) Delivered(ctx context.Context, id int64, messageID string, now t
 
 // Retry puts a message back to be sent again at the given time.
 func (s *Store) Retry(ctx context.Context, id int64, at time.Time, why string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 0, next_attempt = ?, last_error = ?, updated = ? WHERE id = ?`,
+	if _, err := s.execAs(ctx, urgent, `UPDATE outbox SET state = 0, next_attempt = ?, last_error = ?, updated = ? WHERE id = ?`,
 		millis(at), why, millis(now), id); err != nil {
 		return fmt.Errorf("rescheduling message %d: %w", id, err)
 	}
@@ -298,7 +351,7 @@ func (s *Store) Retry(ctx context.Context, id int64, at time.Time, why string, n
 
 // Failed gives up on a message the messenger refuses for good.
 func (s *Store) Failed(ctx context.Context, id int64, why string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE outbox SET state = 3, last_error = ?, updated = ? WHERE id = ?`, why, millis(now), id); err != nil {
+	if _, err := s.execAs(ctx, urgent, `UPDATE outbox SET state = 3, last_error = ?, updated = ? WHERE id = ?`, why, millis(now), id); err != nil {
 		return fmt.Errorf("marking message %d failed: %w", id, err)
 	}
 	return nil
@@ -337,6 +390,18 @@ func (s *Store) Pending(ctx context.Context, source string) (int, error) {
 	var n int
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE source = ? AND state IN (0, 1)`, source).Scan(&n); err != nil {
 		return 0, fmt.Errorf("counting waiting messages: %w", err)
+	}
+	return n, nil
+}
+
+// Sending counts the messages of source claimed by a sender and not yet
+// recorded as sent or refused. After a crash these are sent again, so
+// those of them Telegram had accepted reach their chat twice: the count
+// bounds the duplicates a crash can cause.
+func (s *Store) Sending(ctx context.Context, source string) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE source = ? AND state = 1`, source).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting messages being sent: %w", err)
 	}
 	return n, nil
 }

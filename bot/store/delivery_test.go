@@ -92,6 +92,60 @@ func TestInbox(t *testing.T) {
 	})
 }
 
+func TestFinalReplyMarksItsUpdateAnswered(t *testing.T) {
+	ctx := context.Background()
+	forEachBackend(t, func(t *testing.T, s *Store, reopen, extra func() *Store) {
+		for i, key := range []string{"m:5:1", "m:5:2", "m:6:1"} {
+			_, err := s.Receive(ctx, "tg:1", key, int64(200+i), []byte(`{}`), t0)
+			must(t, err)
+		}
+		reply := func(chat string) []Outgoing {
+			return []Outgoing{{Source: "tg:1", ChatID: chat, Method: "sendMessage", Params: []byte("a")}}
+		}
+		// A draft is queued without its update; the final reply marks it.
+		_, claimed, err := s.Enqueue(ctx, reply("5"), Receipt{}, t0, time.Minute)
+		must(t, err)
+		if !claimed {
+			t.Fatal("first message of a chat not claimed")
+		}
+		_, _, err = s.Enqueue(ctx, reply("5"), Receipt{Key: "m:5:1"}, t0, time.Minute)
+		must(t, err)
+		_, _, err = s.Enqueue(ctx, reply("6"), Receipt{Key: "m:6:1"}, t0, time.Minute)
+		must(t, err)
+		s = reopen()
+		left, err := s.Unhandled(ctx, "tg:1", t0.Add(time.Second), 10)
+		must(t, err)
+		if len(left) != 1 || left[0].Key != "m:5:2" {
+			t.Errorf("unhandled = %+v, want only m:5:2", left)
+		}
+		// Claimed for sending: the first of chat 5 and the one of chat 6.
+		n, err := s.Sending(ctx, "tg:1")
+		must(t, err)
+		if n != 2 {
+			t.Errorf("Sending = %d, want 2", n)
+		}
+
+		// The replicas' webhook queue: a taken update whose final reply is
+		// queued is finished, so no replica takes it up again as stale.
+		for i, key := range []string{"77", "78"} { // 77 is the older: taken first if left
+			claimed, err := s.ClaimUpdate(ctx, "tg:1", key, []byte(`{}`), t0.Add(time.Duration(i)*time.Millisecond))
+			must(t, err)
+			_, took, err := s.TakeUpdate(ctx, "tg:1", key, t0)
+			must(t, err)
+			if !claimed || !took {
+				t.Fatalf("update %s: claimed %v, taken %v", key, claimed, took)
+			}
+		}
+		_, _, err = s.Enqueue(ctx, reply("7"), Receipt{Key: "77", Queued: true}, t0, time.Minute)
+		must(t, err)
+		key, _, ok, err := s.TakeQueuedUpdate(ctx, "tg:1", t0.Add(time.Hour), t0.Add(time.Hour))
+		must(t, err)
+		if !ok || key != "78" {
+			t.Errorf("stale update taken again = %q (%v), want only 78", key, ok)
+		}
+	})
+}
+
 func TestOutboxOrderAndRetry(t *testing.T) {
 	ctx := context.Background()
 	lease := time.Minute
@@ -99,7 +153,7 @@ func TestOutboxOrderAndRetry(t *testing.T) {
 		return Outgoing{Source: "tg:1", ChatID: chat, Method: "sendMessage", Params: []byte(text)}
 	}
 	forEachBackend(t, func(t *testing.T, s *Store, reopen, extra func() *Store) {
-		rows, claimed, err := s.Enqueue(ctx, []Outgoing{part("a", "a1"), part("a", "a2")}, t0, lease)
+		rows, claimed, err := s.Enqueue(ctx, []Outgoing{part("a", "a1"), part("a", "a2")}, Receipt{}, t0, lease)
 		must(t, err)
 		if !claimed || len(rows) != 2 || rows[1].Group != rows[0].ID || rows[0].Group != rows[0].ID {
 			t.Fatalf("first reply = %+v claimed=%v, want two parts of one group, claimed", rows, claimed)
@@ -108,12 +162,12 @@ func TestOutboxOrderAndRetry(t *testing.T) {
 		must(t, s.Retry(ctx, rows[0].ID, t0.Add(10*time.Second), "429", t0))
 		must(t, s.Retry(ctx, rows[1].ID, t0, "not sent", t0))
 		// A later reply to chat a waits behind them; chat b is not held up.
-		_, claimedA, err := s.Enqueue(ctx, []Outgoing{part("a", "a3")}, t0, lease)
+		_, claimedA, err := s.Enqueue(ctx, []Outgoing{part("a", "a3")}, Receipt{}, t0, lease)
 		must(t, err)
 		if claimedA {
 			t.Error("reply to a throttled chat claimed for sending at once")
 		}
-		rowsB, claimedB, err := s.Enqueue(ctx, []Outgoing{part("b", "b1")}, t0, lease)
+		rowsB, claimedB, err := s.Enqueue(ctx, []Outgoing{part("b", "b1")}, Receipt{}, t0, lease)
 		must(t, err)
 		if !claimedB {
 			t.Error("reply to another chat held up")
@@ -152,7 +206,7 @@ func TestOutboxClaimOnce(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *Store, reopen, extra func() *Store) {
 		other := extra()
 		for i := range 30 {
-			rows, _, err := s.Enqueue(ctx, []Outgoing{{Source: "tg:1", ChatID: fmt.Sprint(i), Method: "sendMessage", Params: []byte("x")}}, t0, time.Minute)
+			rows, _, err := s.Enqueue(ctx, []Outgoing{{Source: "tg:1", ChatID: fmt.Sprint(i), Method: "sendMessage", Params: []byte("x")}}, Receipt{}, t0, time.Minute)
 			must(t, err)
 			must(t, s.Retry(ctx, rows[0].ID, t0, "", t0))
 		}
@@ -213,7 +267,7 @@ func TestReleaseLeavesNewerClaims(t *testing.T) {
 	ctx := context.Background()
 	forEachBackend(t, func(t *testing.T, s *Store, reopen, extra func() *Store) {
 		enqueue := func(chat string, at time.Time) int64 {
-			rows, claimed, err := s.Enqueue(ctx, []Outgoing{{Source: "tg:1", ChatID: chat, Method: "sendMessage", Params: []byte(chat)}}, at, time.Hour)
+			rows, claimed, err := s.Enqueue(ctx, []Outgoing{{Source: "tg:1", ChatID: chat, Method: "sendMessage", Params: []byte(chat)}}, Receipt{}, at, time.Hour)
 			must(t, err)
 			if !claimed {
 				t.Fatalf("message to %s not claimed", chat)

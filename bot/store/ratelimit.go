@@ -39,7 +39,8 @@ func (s *Store) Limit(ctx context.Context, key string, limit int, window time.Du
 	}
 	size, per := int64(limit)*tokenUnit, max(window.Milliseconds(), 1)
 	var allowed, notify int
-	err := s.queryRow(ctx, `INSERT INTO rate_limits (bucket, tokens, cap, per, updated, allowed, warned, notify) VALUES (?, ?, ?, ?, ?, 1, 0, 0)
+	err := s.write(ctx, normal, func() error {
+		return s.queryRow(ctx, `INSERT INTO rate_limits (bucket, tokens, cap, per, updated, allowed, warned, notify) VALUES (?, ?, ?, ?, ?, 1, 0, 0)
 		ON CONFLICT (bucket) DO UPDATE SET
 			tokens = `+avail+` - CASE WHEN `+avail+` >= `+fmt.Sprint(tokenUnit)+` THEN `+fmt.Sprint(tokenUnit)+` ELSE 0 END,
 			allowed = CASE WHEN `+avail+` >= `+fmt.Sprint(tokenUnit)+` THEN 1 ELSE 0 END,
@@ -50,6 +51,7 @@ func (s *Store) Limit(ctx context.Context, key string, limit int, window time.Du
 			cap = excluded.cap, per = excluded.per,
 			updated = CASE WHEN excluded.updated > rate_limits.updated THEN excluded.updated ELSE rate_limits.updated END
 		RETURNING allowed, notify`, key, size-tokenUnit, size, per, millis(now)).Scan(&allowed, &notify)
+	})
 	if err != nil {
 		return Verdict{}, fmt.Errorf("counting rate for %s: %w", key, err)
 	}

@@ -14,11 +14,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a looked-up row does not exist.
@@ -32,6 +34,9 @@ type Store struct {
 	db      *sql.DB // every change, and transactions
 	rdb     *sql.DB // plain reads: db, or on SQLite a pool of read-only connections
 	backend string  // "sqlite" or "postgres"
+
+	writes *writeGate // SQLite's writes in order, delivery marks first; nil on PostgreSQL
+	stmts  sync.Map   // stmtKey → *sql.Stmt (SQLite)
 
 	authorKey atomic.Pointer[[]byte] // the pseudonym key once read; it never changes (proposals.go)
 }
@@ -74,9 +79,9 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
 		rdb.SetMaxOpenConns(4)
-		s = &Store{db: db, rdb: rdb, backend: "sqlite"}
+		s = &Store{db: db, rdb: rdb, backend: "sqlite", writes: &writeGate{}}
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connecting to the %s database: %w", s.backend, err)
 	}
@@ -88,11 +93,40 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.prepareTx(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// busyWait bounds how long connect retries a database that is busy, as
+// busy_timeout bounds a wait for SQLite's write lock.
+const busyWait = 5 * time.Second
+
+// connect makes the first connection. Processes opening one new SQLite
+// file at once can get SQLITE_BUSY while one of them switches it to WAL:
+// SQLite returns it without calling the busy handler when waiting could
+// deadlock. It clears once the switch is done, so connect tries again.
+func (s *Store) connect(ctx context.Context) error {
+	deadline := time.Now().Add(busyWait)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := s.db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closeStmts()
 	err := s.db.Close()
 	if s.rdb != s.db {
 		err = errors.Join(err, s.rdb.Close())
@@ -136,16 +170,56 @@ func (s *Store) pool(query string) *sql.DB {
 }
 
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.db.ExecContext(ctx, s.q(query), args...)
+	return s.execAs(ctx, normal, query, args...)
+}
+
+// execAs is exec with a priority at SQLite's write gate.
+func (s *Store) execAs(ctx context.Context, prio int, query string, args ...any) (res sql.Result, err error) {
+	err = s.write(ctx, prio, func() error {
+		if s.backend != "sqlite" {
+			res, err = s.db.ExecContext(ctx, s.q(query), args...)
+			return err
+		}
+		st, err := s.stmt(ctx, s.db, query)
+		if err != nil {
+			return err
+		}
+		res, err = st.ExecContext(ctx, args...)
+		return err
+	})
+	return res, err
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.pool(query).QueryContext(ctx, s.q(query), args...)
+	pool := s.pool(query)
+	if s.backend != "sqlite" {
+		return pool.QueryContext(ctx, s.q(query), args...)
+	}
+	st, err := s.stmt(ctx, pool, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.pool(query).QueryRowContext(ctx, s.q(query), args...)
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) rowScanner {
+	pool := s.pool(query)
+	if s.backend != "sqlite" {
+		return pool.QueryRowContext(ctx, s.q(query), args...)
+	}
+	st, err := s.stmt(ctx, pool, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
 }
+
+// rowScanner is *sql.Row, or the error of preparing it.
+type rowScanner interface{ Scan(dest ...any) error }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // Times are stored as Unix milliseconds: the same column type and ordering
 // on both backends.

@@ -101,8 +101,7 @@ func (s *Store) TakeQueuedUpdate(ctx context.Context, bot string, staleBefore, n
 
 // FinishUpdate marks a taken update as answered.
 func (s *Store) FinishUpdate(ctx context.Context, bot, key string, now time.Time) error {
-	if _, err := s.exec(ctx, `UPDATE processed_updates SET state = 'done', payload = '', changed = ?
-		WHERE bot = ? AND update_key = ?`, millis(now), bot, key); err != nil {
+	if _, err := s.exec(ctx, qFinished, millis(now), bot, key); err != nil {
 		return fmt.Errorf("finishing update %s of %s: %w", key, bot, err)
 	}
 	return nil

@@ -65,6 +65,8 @@ const (
 	// maxRetries and maxRetryWait bound how the adapter honours 429s.
 	maxRetries   = 3
 	maxRetryWait = 60 * time.Second
+	// idleConns is how many connections to the Bot API are kept open.
+	idleConns = 32
 	// maxDownload is the largest file the Bot API lets bots download.
 	maxDownload = 20 << 20
 )
@@ -125,7 +127,12 @@ func New(opts Options) (*Adapter, error) {
 	}
 	client := opts.HTTPClient
 	if client == nil {
-		client = &http.Client{}
+		// Replies go out side by side (the outbox's senders, handlers
+		// sending at once); with net/http's two idle connections per host
+		// most of them would open a new TLS connection to Telegram.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = idleConns
+		client = &http.Client{Transport: t}
 	}
 	log := opts.Log
 	if log == nil {
@@ -428,9 +435,14 @@ func (a *Adapter) dispatch(ctx context.Context, u update, key string) bool {
 		defer func() { <-a.slots }()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
 		defer cancel()
-		a.handle(ctx, u)
 		if key == "" {
+			a.handle(ctx, u, nil)
 			return
+		}
+		rec := &receipt{Receipt: store.Receipt{Key: key}}
+		a.handle(ctx, u, rec)
+		if rec.answered.Load() {
+			return // recorded with its final reply
 		}
 		if err := a.queue.Handled(ctx, a.source, key, time.Now()); err != nil {
 			a.metrics.Error("store")

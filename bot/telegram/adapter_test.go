@@ -43,6 +43,7 @@ func (c *fakeCore) Handle(ctx context.Context, in bot.Incoming, out bot.Responde
 	_, err := out.Send(ctx, bot.Reply{
 		Paragraphs: []bot.Paragraph{{{Text: "Ответ на: ", Bold: true}, {Text: in.Text}}},
 		Actions:    []bot.Action{{Label: "Статья 17", Data: "art:kz2026:17"}, {Label: "👍", Data: "fb:up:1"}, {Label: "👎", Data: "fb:down:1"}},
+		Final:      true, // as the core's answers are
 	})
 	return err
 }

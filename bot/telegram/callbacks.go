@@ -13,7 +13,7 @@ import (
 // handleCallback passes a pressed button to the core. The press is always
 // acknowledged first: until it is, the user's client shows a spinner. The
 // acknowledgement is tried once; a late one is worth nothing.
-func (a *Adapter) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
+func (a *Adapter) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery, rec *receipt) error {
 	if _, err := a.once(ctx, "answerCallbackQuery", tgbotapi.Params{"callback_query_id": q.ID}); err != nil {
 		a.log.Warn("acknowledging a button press", "err", err)
 	}
@@ -37,7 +37,9 @@ func (a *Adapter) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery)
 		in.MessageID = strconv.Itoa(m.MessageID)
 		in.IsGroup = m.Chat.IsGroup() || m.Chat.IsSuperGroup()
 	}
-	if err := a.core.Handle(ctx, in, a.newResponder(chatID, 0)); err != nil {
+	out := a.newResponder(chatID, 0)
+	out.rec = rec
+	if err := a.core.Handle(ctx, in, out); err != nil {
 		return fmt.Errorf("answering button %q in chat %d: %w", q.Data, chatID, err)
 	}
 	return nil

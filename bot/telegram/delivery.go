@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -22,7 +23,7 @@ type Queue interface {
 	ReceiveAll(ctx context.Context, source string, batch []store.Received, now time.Time) ([]bool, error)
 	Handled(ctx context.Context, source, key string, now time.Time) error
 	Unhandled(ctx context.Context, source string, before time.Time, limit int) ([]store.Received, error)
-	Enqueue(ctx context.Context, parts []store.Outgoing, now time.Time, lease time.Duration) ([]store.Outgoing, bool, error)
+	Enqueue(ctx context.Context, parts []store.Outgoing, answers store.Receipt, now time.Time, lease time.Duration) ([]store.Outgoing, bool, error)
 	Claim(ctx context.Context, source string, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
 	Release(ctx context.Context, source string, before, now time.Time) error
 	Delivered(ctx context.Context, id int64, messageID string, now time.Time) error
@@ -194,11 +195,19 @@ func backoff(attempts int) time.Duration {
 	return min(d, maxBackoff)
 }
 
+// receipt is an update's entry in the inbox, or in the replicas' webhook
+// queue, as its handler sees it.
+type receipt struct {
+	store.Receipt
+	answered atomic.Bool // its final reply is queued and the update marked answered
+}
+
 // send queues the parts of one reply and, when the chat has nothing
-// waiting before them, sends them at once. It returns the Telegram ids of
-// the parts sent; ids is shorter than parts when the rest wait in the
-// outbox, and first is the outbox row of the first part.
-func (a *Adapter) send(ctx context.Context, chatID int64, parts []tgbotapi.Params) (ids []int, first int64, err error) {
+// waiting before them, sends them at once. With rec, the same commit marks
+// rec's update answered. It returns the Telegram ids of the parts sent; ids
+// is shorter than parts when the rest wait in the outbox, and first is the
+// outbox row of the first part.
+func (a *Adapter) send(ctx context.Context, chatID int64, parts []tgbotapi.Params, rec *receipt) (ids []int, first int64, err error) {
 	rows := make([]store.Outgoing, len(parts))
 	for i, p := range parts {
 		raw, err := json.Marshal(p)
@@ -207,7 +216,11 @@ func (a *Adapter) send(ctx context.Context, chatID int64, parts []tgbotapi.Param
 		}
 		rows[i] = store.Outgoing{Source: a.source, ChatID: strconv.FormatInt(chatID, 10), Method: "sendMessage", Params: raw}
 	}
-	rows, claimed, err := a.queue.Enqueue(ctx, rows, time.Now(), sendLease)
+	var answers store.Receipt
+	if rec != nil {
+		answers = rec.Receipt
+	}
+	rows, claimed, err := a.queue.Enqueue(ctx, rows, answers, time.Now(), sendLease)
 	if err != nil {
 		// Without the database the reply cannot wait for a retry, but it
 		// can still go out now.
@@ -221,6 +234,9 @@ func (a *Adapter) send(ctx context.Context, chatID int64, parts []tgbotapi.Param
 			ids = append(ids, id)
 		}
 		return ids, 0, nil
+	}
+	if rec != nil {
+		rec.answered.Store(true)
 	}
 	first = rows[0].ID
 	if !claimed {

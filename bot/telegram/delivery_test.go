@@ -136,7 +136,7 @@ func TestRestartAnswersWhatWasLeftOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := json.Marshal(map[string]string{"chat_id": "502", "text": "недосланный ответ", "parse_mode": "HTML"})
-	if _, _, err := q.Enqueue(ctx, []store.Outgoing{{Source: source, ChatID: "502", Method: "sendMessage", Params: p}}, time.Now(), time.Hour); err != nil {
+	if _, _, err := q.Enqueue(ctx, []store.Outgoing{{Source: source, ChatID: "502", Method: "sendMessage", Params: p}}, store.Receipt{}, time.Now(), time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	core := &fakeCore{}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"atazan/bot/store"
 )
 
 // UpdateQueue keeps webhook updates in a database that replicas share
@@ -173,10 +175,16 @@ func (h *QueuedWebhook) takeQueued() bool {
 	if !ok {
 		return key != "" // lost a race for one: there may be more
 	}
+	// The commit that queues the final reply finishes the update; others
+	// are finished once handled, in a commit of their own.
+	rec := &receipt{Receipt: store.Receipt{Key: key, Queued: true}}
 	if u, err := decodeUpdate(payload); err != nil {
 		h.a.log.Error("a queued update does not decode; dropped", "update_id", key, "err", err)
 	} else {
-		h.a.handle(ctx, u)
+		h.a.handle(ctx, u, rec)
+	}
+	if rec.answered.Load() {
+		return true
 	}
 	if err := h.queue.FinishUpdate(ctx, h.bot, key, time.Now()); err != nil {
 		h.a.metrics.Error("store")

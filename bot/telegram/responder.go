@@ -24,6 +24,9 @@ type responder struct {
 	a       *Adapter
 	chatID  int64
 	replyTo int // in groups, the question the answer threads under
+	// rec is the inbox entry of the update answered, nil for a message
+	// nobody asked for: the final reply marks it answered as it is queued.
+	rec *receipt
 
 	mu sync.Mutex
 	// tails are the messages that continue an edited message whose text
@@ -78,7 +81,13 @@ func (r *responder) Send(ctx context.Context, rep bot.Reply) (string, error) {
 	}
 	// The reply is in the outbox before anything is sent: an outage or a
 	// 429 delays it, and the outbox sends it when Telegram takes it again.
-	ids, queued, err := r.a.send(ctx, r.chatID, parts)
+	// The final reply's commit also records its update answered, so that
+	// a restart neither answers it again nor loses the reply.
+	var answers *receipt
+	if rep.Final && r.rec != nil && !r.rec.answered.Load() {
+		answers = r.rec
+	}
+	ids, queued, err := r.a.send(ctx, r.chatID, parts, answers)
 	if err != nil {
 		return "", fmt.Errorf("sending a reply: %w", err)
 	}

@@ -77,14 +77,15 @@ func decodeUpdates(result json.RawMessage, log *slog.Logger) (updates []update, 
 	return updates, next
 }
 
-// handle routes an update to the core.
-func (a *Adapter) handle(ctx context.Context, u update) {
+// handle routes an update to the core. rec is the update's inbox entry,
+// nil when it has none.
+func (a *Adapter) handle(ctx context.Context, u update, rec *receipt) {
 	var err error
 	switch {
 	case u.Message != nil:
-		err = a.handleMessage(ctx, u)
+		err = a.handleMessage(ctx, u, rec)
 	case u.CallbackQuery != nil:
-		err = a.handleCallback(ctx, u.CallbackQuery)
+		err = a.handleCallback(ctx, u.CallbackQuery, rec)
 	case u.InlineQuery != nil:
 		err = a.handleInline(ctx, u.InlineQuery)
 	case u.PollAnswer != nil:
@@ -96,7 +97,7 @@ func (a *Adapter) handle(ctx context.Context, u update) {
 	}
 }
 
-func (a *Adapter) handleMessage(ctx context.Context, u update) error {
+func (a *Adapter) handleMessage(ctx context.Context, u update, rec *receipt) error {
 	in, ok := a.incoming(ctx, u)
 	if !ok || !a.core.ShouldAnswer(in) {
 		return nil
@@ -106,7 +107,9 @@ func (a *Adapter) handleMessage(ctx context.Context, u update) error {
 	if in.IsGroup {
 		replyTo = m.MessageID // thread the answer under the question it answers
 	}
-	if err := a.core.Handle(ctx, in, a.newResponder(m.Chat.ID, replyTo)); err != nil {
+	out := a.newResponder(m.Chat.ID, replyTo)
+	out.rec = rec
+	if err := a.core.Handle(ctx, in, out); err != nil {
 		return fmt.Errorf("answering message %d in chat %d: %w", m.MessageID, m.Chat.ID, err)
 	}
 	return nil

@@ -216,17 +216,52 @@ func (s *Server) Calls(method string) []Call {
 // WaitCalls waits until method has been called at least n times and
 // returns those calls, or fails when ctx is done.
 func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, error) {
+	if err := s.wait(ctx, func() bool { return s.count(method, false) >= n }); err != nil {
+		return s.Calls(method), fmt.Errorf("waiting for %d %s calls, got %d: %w", n, method, len(s.Calls(method)), err)
+	}
+	return s.Calls(method), nil
+}
+
+// Accepted counts the calls of method ("" for any) the server did not refuse.
+func (s *Server) Accepted(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count(method, true)
+}
+
+// WaitAccepted waits until method has been accepted at least n times. Unlike
+// WaitCalls it copies no call, so a load test can wait on thousands cheaply.
+func (s *Server) WaitAccepted(ctx context.Context, method string, n int) error {
+	if err := s.wait(ctx, func() bool { return s.count(method, true) >= n }); err != nil {
+		return fmt.Errorf("waiting for %d accepted %s calls, got %d: %w", n, method, s.Accepted(method), err)
+	}
+	return nil
+}
+
+// count counts method's calls, only those accepted when ok; s.mu must be held.
+func (s *Server) count(method string, ok bool) int {
+	n := 0
+	for _, c := range s.calls {
+		if (method == "" || c.Method == method) && (!ok || c.Err == "") {
+			n++
+		}
+	}
+	return n
+}
+
+// wait waits until done, called with s.mu held, reports true, or ctx ends.
+func (s *Server) wait(ctx context.Context, done func() bool) error {
 	for {
 		s.mu.Lock()
-		ch := s.changed
+		ch, ok := s.changed, done()
 		s.mu.Unlock()
-		if calls := s.Calls(method); len(calls) >= n {
-			return calls, nil
+		if ok {
+			return nil
 		}
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return s.Calls(method), fmt.Errorf("waiting for %d %s calls, got %d: %w", n, method, len(s.Calls(method)), ctx.Err())
+			return ctx.Err()
 		}
 	}
 }
