@@ -67,8 +67,14 @@ func (x *bankVectors) votes(ctx context.Context, v []float32) (vectorVotes, erro
 		return out, nil
 	}
 	res, err := x.col.QueryEmbedding(ctx, v, n, nil, nil)
+	if err == nil && len(res) == 0 {
+		err = ctx.Err() // a query cut short by its context returns nothing
+	}
 	if err != nil {
 		return out, fmt.Errorf("querying bank vectors: %w", err)
+	}
+	if len(res) == 0 {
+		return out, nil
 	}
 	hi, lo := res[0].Similarity, res[len(res)-1].Similarity
 	for _, r := range res {

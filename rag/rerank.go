@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"atazan/rag/bank"
 )
 
 // The reranker learns how far to trust each channel from the bank itself:
@@ -22,6 +24,9 @@ import (
 const (
 	rerankSeed  = 7
 	rerankShare = 0.2
+	// maxRerankExamples bounds the held-out questions scored for the fit
+	// (every k-th of them): a refit takes seconds, not tens of seconds.
+	maxRerankExamples = 1000
 	// rerankDepth is how many of the fused ranking's best articles the
 	// reranker reorders; the rest keep their order after them.
 	rerankDepth = 30
@@ -198,10 +203,14 @@ func fitReranker(use []rerankExample) *reranker {
 // loadReranker returns the reranker for idx and the engine's bank: the
 // cached one, or one fitted now and cached.
 func (e *Engine) loadReranker(ctx context.Context, idx *index) (*reranker, error) {
+	// The weights say how far to trust each channel: they hold across
+	// amendments of a text's wording, so the key is the corpus' articles,
+	// not their text. A corpus with other articles (a renumbered text, the
+	// tests' invented constitutions) gets a reranker of its own.
 	h := fnv.New64a()
-	fmt.Fprint(h, e.embedder.Name(), e.channels, relevanceConfig, gateConfig, rerankSteps, rerankRate, rerankL2, analysisFingerprint())
-	for _, c := range idx.chunks {
-		fmt.Fprint(h, "\x00", c.ref, "\x00", c.text)
+	fmt.Fprint(h, e.embedder.Name(), e.channels, relevanceConfig, gateConfig, rerankSteps, rerankRate, rerankL2, maxRerankExamples, analysisFingerprint())
+	for _, ak := range idx.articleKeys {
+		fmt.Fprint(h, "\x00", ak.doc, "/", ak.article)
 	}
 	path := filepath.Join(e.modelDir, fmt.Sprintf("rerank-%016x-%016x.json", e.src.Hash(), h.Sum64()))
 	if data, err := os.ReadFile(path); err == nil {
@@ -217,11 +226,19 @@ func (e *Engine) loadReranker(ctx context.Context, idx *index) (*reranker, error
 	if err != nil {
 		return nil, err
 	}
-	var examples []rerankExample
+	var answerable []bank.Item
 	for _, it := range held.Items {
-		if it.OffTopic() {
-			continue
+		if !it.OffTopic() {
+			answerable = append(answerable, it)
 		}
+	}
+	step := (len(answerable) + maxRerankExamples - 1) / maxRerankExamples
+	var examples []rerankExample
+	for i := 0; i < len(answerable); i += step {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		it := answerable[i]
 		an := idx.analyse(Question{Text: it.Q}, e.glossary)
 		if len(an.terms) == 0 {
 			continue

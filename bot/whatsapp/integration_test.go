@@ -23,7 +23,7 @@ func TestWithRealCore(t *testing.T) {
 	core := newRealCore(t)
 	a, c, client := connectedAdapter(t, core)
 
-	deliver(a, c, message(alice, alice, text("С какого возраста можно работать по трудовому договору?")))
+	deliver(a, c, message(alice, alice, text("С какого возраста человек вправе работать?")))
 	if len(client.sent) == 0 {
 		t.Fatal("no answer sent")
 	}
