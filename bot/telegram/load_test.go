@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"atazan/bot/bottest"
+	"atazan/config"
 )
 
 // loadQuestions are asked in turn; the answers are the offline (extractive)
@@ -39,6 +41,11 @@ var loadQuestions = []string{
 // and the relevance model), peakRSS from the first question to the last
 // answer. Run it with -benchtime 1x: one round is the measurement.
 func BenchmarkLoad(b *testing.B) {
+	// The binary's soft memory limit, unless GOMEMLIMIT sets another.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(config.DefaultMemoryLimit)
+		b.Cleanup(func() { debug.SetMemoryLimit(prev) })
+	}
 	b.Run("flood", func(b *testing.B) {
 		for b.Loop() {
 			h := startLoad(b)
