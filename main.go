@@ -63,7 +63,9 @@ func commands() map[string]command {
 }
 
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
+	// The long-running server keeps its heap near what is live; one-shot
+	// commands (ask, eval) run faster letting it grow.
+	if len(os.Args) > 1 && os.Args[1] == "serve" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(config.DefaultMemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

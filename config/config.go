@@ -146,8 +146,8 @@ func (c Config) WhatsAppDSN() string {
 	return c.DatabaseURL
 }
 
-// DefaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT
-// is not set. The runtime otherwise lets the heap grow to twice what is
+// DefaultMemoryLimit is the Go runtime's soft memory limit for serve when
+// GOMEMLIMIT is not set. The runtime otherwise lets the heap grow to twice what is
 // live: a flood of 2,000 questions peaked at 161 MB, with this limit at
 // 112-113 MB and 390-475 questions a second instead of 570; 80 MiB cost
 // more (307-408), 100 MiB peaked at 126 MB (docs/operations.md). It is a
