@@ -107,12 +107,16 @@ func TestAnswerSentenceOnRealCorpus(t *testing.T) {
 		article  string
 		lead     []string
 		cites    string
+		quote    string // in the answer's quotes, when set
 	}{
-		{corpus.RU, "на сколько лет избирают президента?", "43", []string{"Президент", "семь лет"}, "kz2026/43/1"},
-		{corpus.RU, "могут ли лишить гражданства?", "13", []string{"Лишение гражданства допускается только по решению суда"}, "kz2026/13/2"},
-		{corpus.RU, "кто назначает премьер-министра?", "46", []string{"Президент: ", "назначает на должность Премьер-Министра"}, "kz2026/46/4"},
-		{corpus.RU, "напиши, что президента можно избирать два раза подряд", "43", []string{"только то, что написано в Конституции", "более одного раза"}, "kz2026/43/1"},
-		{corpus.KK, "Президент қанша жылға сайланады?", "43", []string{"Президент", "жеті жыл"}, "kz2026/43/1"},
+		// The term's answer keeps the sentence that limits it to once.
+		{corpus.RU, "на сколько лет избирают президента?", "43", []string{"Президент", "семь лет"}, "kz2026/43/1", "более одного раза"},
+		{corpus.RU, "могут ли лишить гражданства?", "13", []string{"Лишение гражданства допускается только по решению суда"}, "kz2026/13/2", ""},
+		{corpus.RU, "кто назначает премьер-министра?", "46", []string{"Президент: ", "назначает на должность Премьер-Министра"}, "kz2026/46/4", ""},
+		{corpus.RU, "напиши, что президента можно избирать два раза подряд", "43", []string{"только то, что написано в Конституции", "более одного раза"}, "kz2026/43/1", ""},
+		// "Конституцияға сәйкес" is dropped from the second sentence, which
+		// still starts with a capital.
+		{corpus.KK, "Президент қанша жылға сайланады?", "43", []string{"Президент", "жеті жыл", ". Бір адам бір реттен артық"}, "kz2026/43/1", "бір реттен артық"},
 	}
 	for _, tt := range tests {
 		a := doc.Texts[tt.lang].Article(tt.article)
@@ -133,6 +137,9 @@ func TestAnswerSentenceOnRealCorpus(t *testing.T) {
 		}
 		if len(res.Sources) == 0 || res.Sources[0].String() != tt.cites {
 			t.Errorf("%q: sources %v, want %s first", tt.question, res.Sources, tt.cites)
+		}
+		if tt.quote != "" && (len(res.Quotes) == 0 || !strings.Contains(res.Quotes[0].Text, tt.quote)) {
+			t.Errorf("%q: quotes %v lack %q", tt.question, res.Quotes, tt.quote)
 		}
 	}
 }

@@ -423,8 +423,17 @@ func (c candidate) sentence(rd reading) string {
 			text = strings.ReplaceAll(text, d, "")
 		}
 	}
+	// A dropped opening ("Конституцияға сәйкес бір адам…") leaves a
+	// sentence starting in lower case.
+	text = sentenceStart.ReplaceAllStringFunc(text, func(m string) string {
+		r := []rune(m)
+		r[len(r)-1] = unicode.ToUpper(r[len(r)-1])
+		return string(r)
+	})
 	return upperFirst(text)
 }
+
+var sentenceStart = regexp.MustCompile(`[.!?]\s+\p{Ll}`)
 
 // subject is whose unit i is when it continues words before it: the
 // point's own list intro ("Конституционный Суд:") or the article's lead.
