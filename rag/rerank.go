@@ -20,7 +20,8 @@ import (
 // from the larger part, and the smaller part's questions — which those
 // channels never saw, as a user's question is never in the bank — are
 // the examples. Its weights are cached beside the model, keyed by the
-// bank, the corpus and the settings, so only the first start pays for it.
+// bank, the corpus' articles and the settings, so only the first start
+// pays for it.
 const (
 	rerankSeed  = 7
 	rerankShare = 0.2
