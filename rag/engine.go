@@ -161,7 +161,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		modelDir = filepath.Join(modelDir, "relevance-custom")
 	}
 	analysis := loadBankAnalysis(modelDir, b, opts.Log)
-	ev, err := learnEvidence(ctx, modelDir, b, analysis, opts.Log)
+	ev, err := learnEvidence(modelDir, b, analysis, opts.Log)
 	if err != nil {
 		return nil, err
 	}

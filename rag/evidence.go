@@ -1,7 +1,6 @@
 package rag
 
 import (
-	"context"
 	"log/slog"
 
 	"atazan/rag/bank"
@@ -19,14 +18,10 @@ type evidence struct {
 
 // learnEvidence builds the evidence of b, whose analysis is an; the model
 // is cached in dir.
-func learnEvidence(ctx context.Context, dir string, b *bank.Bank, an *bankAnalysis, log *slog.Logger) (evidence, error) {
+func learnEvidence(dir string, b *bank.Bank, an *bankAnalysis, log *slog.Logger) (evidence, error) {
 	rel, err := loadRelevance(dir, b, an, log)
 	if err != nil {
 		return evidence{}, err
 	}
-	vec, err := newBankVectors(ctx, b, an, rel)
-	if err != nil {
-		return evidence{}, err
-	}
-	return evidence{bank: newBankIndex(b, an), rel: rel, vec: vec}, nil
+	return evidence{bank: newBankIndex(b, an), rel: rel, vec: newBankVectors(b, an, rel)}, nil
 }

@@ -223,7 +223,7 @@ func (e *Engine) loadReranker(ctx context.Context, idx *index) (*reranker, error
 	}
 	start := time.Now()
 	fit, held := e.src.Split(rerankSeed, rerankShare)
-	ev, err := learnEvidence(ctx, filepath.Join(e.modelDir, "fold"), fit, e.analysis.subset(e.src, fit), e.log)
+	ev, err := learnEvidence(filepath.Join(e.modelDir, "fold"), fit, e.analysis.subset(e.src, fit), e.log)
 	if err != nil {
 		return nil, err
 	}

@@ -161,10 +161,7 @@ func (e *Engine) score(ctx context.Context, idx *index, an *query, ev evidence) 
 		sc.model = ev.rel.predict(an.features)
 	}
 	if content && !e.channels.NoVectors {
-		votes, err := ev.vec.votes(ctx, ev.rel.model.Embed(an.features))
-		if err != nil {
-			return nil, err
-		}
+		votes := ev.vec.votes(ev.rel.model.Embed(an.features))
 		sc.vectors = votes
 		for ak, x := range votes.nearest {
 			if idx.hasArticle(ak.doc, ak.article) {

@@ -17,6 +17,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"atazan/corpus"
 )
@@ -68,18 +69,29 @@ func Open(fsys fs.FS) (*Bank, error) {
 		return nil, fmt.Errorf("listing bank files: %w", err)
 	}
 	slices.Sort(names)
+	// The files are parsed side by side: parsing the bank is a tenth of a
+	// warm start.
+	items := make([][]Item, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			f, err := fsys.Open(name)
+			if err != nil {
+				errs[i] = fmt.Errorf("opening bank file %s: %w", name, err)
+				return
+			}
+			defer f.Close()
+			items[i], errs[i] = Read(f, path.Base(name))
+		})
+	}
+	wg.Wait()
 	b := &Bank{}
-	for _, name := range names {
-		f, err := fsys.Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("opening bank file %s: %w", name, err)
+	for i := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		items, err := Read(f, path.Base(name))
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		b.Items = append(b.Items, items...)
+		b.Items = append(b.Items, items[i]...)
 	}
 	return b, nil
 }
